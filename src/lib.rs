@@ -1,0 +1,16 @@
+//! crucible: run untrusted, model-generated code in hardened containers and judge it.
+//!
+//! The library is the engine; `src/main.rs` is a thin CLI over it.
+pub mod docker;
+pub mod limits;
+pub mod report;
+pub mod sandbox;
+pub mod scheduler;
+pub mod store;
+pub mod suites;
+pub mod task;
+pub mod testreport;
+pub mod verdict;
+pub mod images;
+
+pub use verdict::Verdict;

@@ -1,0 +1,1 @@
+//! (wired by its module files)

@@ -1,0 +1,49 @@
+//! The result store interface. SQLite is the default backend; PostgreSQL can implement the same.
+use super::record::{ExecutionRecord, RunRecord, TaskRecord};
+use std::collections::HashSet;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("result store {location}: cannot open: {message}")]
+    Open { location: String, message: String },
+    #[error("result store {location}: schema migration to version {version} failed: {message}")]
+    Migrate {
+        location: String,
+        version: u32,
+        message: String,
+    },
+    #[error("result store {location}: {operation} failed: {message}")]
+    Query {
+        location: String,
+        operation: &'static str,
+        message: String,
+    },
+    #[error("result store {location}: no run `{run_id}` (list runs with `crucible report --list`)")]
+    NoSuchRun { location: String, run_id: String },
+}
+
+pub trait ResultStore: Send {
+    /// Create the run, or return the existing one when resuming the same run id.
+    fn begin_run(&mut self, run: &RunRecord) -> Result<(), StoreError>;
+    fn finish_run(&mut self, run_id: &str, finished_at_ms: i64) -> Result<(), StoreError>;
+    fn put_tasks(&mut self, tasks: &[TaskRecord]) -> Result<(), StoreError>;
+    /// Write many executions (and their test cases) in one transaction.
+    fn put_executions(&mut self, executions: &[ExecutionRecord]) -> Result<(), StoreError>;
+    /// Keys of executions of this run that already have a final verdict (for resume).
+    fn final_keys(&self, run_id: &str) -> Result<HashSet<FinalKey>, StoreError>;
+    fn runs(&self) -> Result<Vec<RunRecord>, StoreError>;
+    fn latest_run(&self) -> Result<Option<RunRecord>, StoreError>;
+    fn tasks(&self, run_id: &str) -> Result<Vec<TaskRecord>, StoreError>;
+    /// All attempts of a run, test cases included.
+    fn executions(&self, run_id: &str) -> Result<Vec<ExecutionRecord>, StoreError>;
+}
+
+/// What identifies a finished execution for `--resume`: the content key plus its place in the
+/// run (model/sample/repeat), so two models with identical code are still run once each.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FinalKey {
+    pub key: String,
+    pub model: String,
+    pub sample: u32,
+    pub repeat: u32,
+}
