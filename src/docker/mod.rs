@@ -1,1 +1,9 @@
-//! (wired by its module files)
+//! The one place that talks to the Docker Engine API (bollard).
+mod client;
+pub mod container;
+mod error;
+pub mod labels;
+
+pub use client::{connect, image_id, require_runtime, runtimes};
+pub use error::DockerError;
+pub use bollard::Docker;

@@ -1,5 +1,16 @@
+//! The sandbox core: one payload, one hardened container, one verdict.
+mod entrypoint;
+mod executor;
+pub mod gc;
+mod judge;
+mod live;
+mod output;
 mod payload;
+mod policy;
 mod result;
 
+pub use executor::{ExecutionSpec, Sandbox};
+pub use judge::{Expectation, KillReason};
 pub use payload::{Payload, PayloadError, PayloadLimits};
+pub use policy::{SandboxPolicy, SANDBOX_UID, WORKDIR};
 pub use result::{CapturedOutput, ExecutionResult};

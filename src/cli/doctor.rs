@@ -1,0 +1,107 @@
+//! `crucible doctor`: what crucible needs from this machine, and how to fix what is missing.
+use super::exit;
+use crucible::limits::format_bytes;
+use crucible::task::Language;
+
+#[derive(clap::Args, Debug)]
+pub struct DoctorArgs {}
+
+struct Report {
+    problems: usize,
+}
+
+impl Report {
+    fn ok(&self, what: &str, detail: impl std::fmt::Display) {
+        println!("ok    {what:<14} {detail}");
+    }
+    fn warn(&mut self, what: &str, detail: impl std::fmt::Display, fix: &str) {
+        println!("warn  {what:<14} {detail}\n      {:<14} fix: {fix}", "");
+    }
+    fn fail(&mut self, what: &str, detail: impl std::fmt::Display, fix: &str) {
+        self.problems += 1;
+        println!("FAIL  {what:<14} {detail}\n      {:<14} fix: {fix}", "");
+    }
+}
+
+pub async fn run(_args: DoctorArgs) -> anyhow::Result<i32> {
+    let mut r = Report { problems: 0 };
+    let docker = match crucible::docker::connect().await {
+        Ok(d) => d,
+        Err(e) => {
+            r.fail("daemon", e, "run scripts/ensure-docker (installs and starts Docker on Debian as root)");
+            return Ok(exit::UNAVAILABLE);
+        }
+    };
+    match docker.version().await {
+        Ok(v) => r.ok(
+            "daemon",
+            format!(
+                "Docker {} (API {}, client speaks {})",
+                v.version.unwrap_or_default(),
+                v.api_version.unwrap_or_default(),
+                docker.client_version()
+            ),
+        ),
+        Err(e) => r.fail("daemon", format!("version: {e}"), "check that dockerd is healthy: `docker version`"),
+    }
+    let info = match docker.info().await {
+        Ok(i) => i,
+        Err(e) => {
+            r.fail("daemon", format!("info: {e}"), "check that dockerd is healthy: `docker info`");
+            return Ok(exit::UNAVAILABLE);
+        }
+    };
+    let cgroup = info.cgroup_version.map(|v| v.to_string()).unwrap_or_else(|| "unknown".into());
+    let driver = info.cgroup_driver.map(|d| d.to_string()).unwrap_or_default();
+    r.ok("cgroups", format!("v{cgroup} ({driver} driver)"));
+    let mut runtimes: Vec<String> = info.runtimes.unwrap_or_default().into_keys().collect();
+    runtimes.sort();
+    if runtimes.iter().any(|x| x == "runsc") {
+        r.ok("runtimes", format!("{} (gVisor available: --runtime runsc)", runtimes.join(", ")));
+    } else {
+        r.warn(
+            "runtimes",
+            format!("{} (no gVisor)", runtimes.join(", ")),
+            "for a stronger boundary install gVisor (Debian: runsc) and register it in /etc/docker/daemon.json",
+        );
+    }
+    let security = info.security_options.unwrap_or_default();
+    if security.iter().any(|s| s.contains("seccomp")) {
+        r.ok("seccomp", "default profile active");
+    } else {
+        r.warn("seccomp", "not reported by the daemon", "use a kernel and dockerd built with seccomp");
+    }
+    for lang in Language::ALL {
+        let image = lang.image();
+        match crucible::docker::image_id(&docker, &image).await {
+            Ok(id) => r.ok("image", format!("{image} {}", &id[..id.len().min(19)])),
+            Err(_) => r.fail("image", format!("{image} missing"), "make images (or `crucible images build`)"),
+        }
+    }
+    let root = info.docker_root_dir.unwrap_or_else(|| "/var/lib/docker".into());
+    let probe = if std::path::Path::new(&root).exists() { root.clone() } else { ".".into() };
+    match free_bytes(&probe) {
+        Some(free) if free < 5 * crucible::limits::GIB => {
+            r.fail("disk", format!("{} free under {probe}", format_bytes(free)), "free disk space; images need ~5 GiB")
+        }
+        Some(free) => r.ok("disk", format!("{} free under {probe}", format_bytes(free))),
+        None => r.warn("disk", format!("cannot measure free space under {probe}"), "check `df -h`"),
+    }
+    println!(
+        "{}",
+        if r.problems == 0 {
+            "crucible is ready".to_string()
+        } else {
+            format!("{} problem(s) found", r.problems)
+        }
+    );
+    Ok(if r.problems == 0 { exit::OK } else { exit::FOUND_PROBLEMS })
+}
+
+fn free_bytes(path: &str) -> Option<u64> {
+    let c = std::ffi::CString::new(path).ok()?;
+    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is a valid C string and `s` a writable statvfs for the call's duration.
+    let rc = unsafe { libc::statvfs(c.as_ptr(), &mut s) };
+    (rc == 0).then(|| s.f_bavail as u64 * s.f_frsize as u64)
+}

@@ -1,0 +1,46 @@
+//! One error variant per Docker operation, so a message says which step failed.
+use bollard::errors::Error as BollardError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DockerError {
+    #[error("cannot reach the Docker daemon ({endpoint}): {source}. Start it (scripts/ensure-docker) or set DOCKER_HOST.")]
+    Connect {
+        endpoint: String,
+        source: BollardError,
+    },
+    #[error("Docker daemon: `version` failed: {0}")]
+    Version(BollardError),
+    #[error("Docker daemon: `info` failed: {0}")]
+    Info(BollardError),
+    #[error("image `{image}` not found on the daemon: build it with `make images` (or `crucible images build`)")]
+    ImageMissing { image: String },
+    #[error("image `{image}`: inspect failed: {source}")]
+    InspectImage { image: String, source: BollardError },
+    #[error("runtime `{runtime}` was asked for but the daemon offers only [{offered}]: refusing to fall back (register it in /etc/docker/daemon.json and restart dockerd)")]
+    RuntimeUnavailable { runtime: String, offered: String },
+    #[error("create container from `{image}`: {source}")]
+    CreateContainer { image: String, source: BollardError },
+    #[error("attach to container {id}: {source}")]
+    AttachContainer { id: String, source: BollardError },
+    #[error("start container {id}: {source}")]
+    StartContainer { id: String, source: BollardError },
+    #[error("send payload to container {id}: {source}")]
+    SendPayload { id: String, source: std::io::Error },
+    #[error("wait for container {id}: {source}")]
+    WaitContainer { id: String, source: BollardError },
+    #[error("kill container {id}: {source}")]
+    KillContainer { id: String, source: BollardError },
+    #[error("inspect container {id}: {source}")]
+    InspectContainer { id: String, source: BollardError },
+    #[error("remove container {id}: {source}")]
+    RemoveContainer { id: String, source: BollardError },
+    #[error("list containers: {0}")]
+    ListContainers(BollardError),
+}
+
+impl DockerError {
+    /// Whether the daemon said the image does not exist (so the fix is to build it, not retry).
+    pub fn is_missing_image(source: &BollardError) -> bool {
+        matches!(source, BollardError::DockerResponseServerError { status_code: 404, .. })
+    }
+}

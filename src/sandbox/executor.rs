@@ -1,0 +1,255 @@
+//! Run one execution: create a hardened container, stream the payload in, collect bounded
+//! output under a wall-clock limit, judge, and remove the container on every path.
+use super::entrypoint::{self, ReportState};
+use super::judge::{self, Evidence, Expectation, KillReason};
+use super::live::LiveContainers;
+use super::output::{capture, BoundedBuffer};
+use super::payload::Payload;
+use super::policy::{SandboxPolicy, WORKDIR};
+use super::result::{CapturedOutput, ExecutionResult};
+use crate::docker::{self, container, labels, Docker, DockerError};
+use crate::limits::Limits;
+use crate::verdict::Verdict;
+use bollard::container::LogOutput;
+use futures_util::StreamExt;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
+
+/// Everything one execution needs.
+#[derive(Debug, Clone)]
+pub struct ExecutionSpec {
+    pub image: String,
+    /// argv of the test command, run in the working directory after the payload is unpacked.
+    pub command: Vec<String>,
+    pub payload: Payload,
+    pub limits: Limits,
+    pub env: Vec<(String, String)>,
+    pub expectation: Expectation,
+    pub run_id: Option<String>,
+    pub task_id: Option<String>,
+}
+
+/// How long to wait for the daemon after crucible killed a container.
+const AFTER_KILL_GRACE: Duration = Duration::from_secs(30);
+
+pub struct Sandbox {
+    docker: Docker,
+    policy: SandboxPolicy,
+    image_ids: Mutex<HashMap<String, String>>,
+    live: LiveContainers,
+}
+
+impl Sandbox {
+    /// Connect to the daemon; refuse (fail closed) when the policy's runtime is not offered.
+    pub async fn connect(policy: SandboxPolicy) -> Result<Sandbox, DockerError> {
+        let docker = docker::connect().await?;
+        if let Some(runtime) = &policy.runtime {
+            docker::require_runtime(&docker, runtime).await?;
+        }
+        Ok(Sandbox {
+            docker,
+            policy,
+            image_ids: Mutex::new(HashMap::new()),
+            live: LiveContainers::default(),
+        })
+    }
+
+    pub fn docker(&self) -> &Docker {
+        &self.docker
+    }
+
+    pub fn policy(&self) -> &SandboxPolicy {
+        &self.policy
+    }
+
+    /// The image's id, asked of the daemon once per image.
+    pub async fn image_id(&self, image: &str) -> Result<String, DockerError> {
+        if let Some(id) = self.image_ids.lock().expect("image id cache").get(image) {
+            return Ok(id.clone());
+        }
+        let id = docker::image_id(&self.docker, image).await?;
+        self.image_ids
+            .lock()
+            .expect("image id cache")
+            .insert(image.into(), id.clone());
+        Ok(id)
+    }
+
+    /// Kill and remove every container this sandbox has in flight (for Ctrl-C / shutdown).
+    pub async fn remove_all_live(&self) -> usize {
+        self.live.remove_all(&self.docker).await
+    }
+
+    /// Run one execution. Never fails: a Docker problem becomes an `infra_error` verdict.
+    pub async fn run(&self, spec: &ExecutionSpec) -> ExecutionResult {
+        let started = Instant::now();
+        let mut result = ExecutionResult {
+            verdict: Verdict::InfraError,
+            reason: String::new(),
+            exit_code: None,
+            signal: None,
+            wall_ms: 0,
+            cpu_ms: None,
+            peak_memory_bytes: None,
+            stdout: CapturedOutput::default(),
+            stderr: CapturedOutput::default(),
+            tests: Vec::new(),
+            image: spec.image.clone(),
+            image_id: None,
+            payload_sha256: Some(spec.payload.sha256().to_string()),
+            limits: spec.limits.clone(),
+            runtime: self.policy.runtime.clone(),
+            container_id: None,
+        };
+        if let Err(e) = self.run_in_container(spec, &mut result).await {
+            result.verdict = Verdict::InfraError;
+            result.reason = e.to_string();
+        }
+        if result.wall_ms == 0 {
+            result.wall_ms = started.elapsed().as_millis() as u64;
+        }
+        result
+    }
+
+    async fn run_in_container(&self, spec: &ExecutionSpec, result: &mut ExecutionResult) -> Result<(), DockerError> {
+        result.image_id = Some(self.image_id(&spec.image).await?);
+        let mut cmd = vec![
+            "/bin/sh".to_string(),
+            "-c".to_string(),
+            entrypoint::script(WORKDIR),
+            "crucible-entry".to_string(),
+        ];
+        cmd.extend(spec.command.iter().cloned());
+        let mut env: Vec<String> = vec![
+            format!("CRUCIBLE_REPORT={}", crate::task::REPORT_PATH),
+            "HOME=/tmp".into(),
+            "LANG=C.UTF-8".into(),
+        ];
+        env.extend(spec.env.iter().map(|(k, v)| format!("{k}={v}")));
+        let labels = labels::for_execution(spec.run_id.as_deref(), spec.task_id.as_deref());
+        let body = self
+            .policy
+            .container_body(&spec.image, cmd, env, &spec.limits, labels);
+        let id = container::create(&self.docker, body).await?;
+        result.container_id = Some(id.clone());
+        let _guard = self.live.track(&self.docker, &id);
+        let outcome = self.drive(&id, spec, result).await;
+        // Removal failures are logged, not fatal: the verdict stands, and gc finds the rest.
+        if let Err(e) = container::remove(&self.docker, &id).await {
+            tracing::warn!("{e}; `crucible gc` will remove it");
+        } else {
+            self.live.forget(&id);
+        }
+        outcome
+    }
+
+    async fn drive(&self, id: &str, spec: &ExecutionSpec, result: &mut ExecutionResult) -> Result<(), DockerError> {
+        let attached = container::attach(&self.docker, id).await?;
+        let mut output = attached.output;
+        let mut input = attached.input;
+        container::start(&self.docker, id).await?;
+        let started = Instant::now();
+        let payload = spec.payload.bytes().to_vec();
+        let id_for_writer = id.to_string();
+        let writer = tokio::spawn(async move {
+            input.write_all(&payload).await?;
+            input.shutdown().await
+        });
+
+        let limits = &spec.limits;
+        // stdout also carries the report and trailer after the candidate's output.
+        let mut stdout = BoundedBuffer::new(limits.output_bytes + entrypoint::REPORT_CAP + 4096);
+        let mut stderr = BoundedBuffer::new(limits.output_bytes);
+        let deadline = tokio::time::Instant::from_std(started + limits.timeout);
+        let killed_for = tokio::select! {
+            over = collect(&mut output, &mut stdout, &mut stderr) => over.then_some(KillReason::Output),
+            _ = tokio::time::sleep_until(deadline) => Some(KillReason::Timeout),
+        };
+        if killed_for.is_some() {
+            container::kill(&self.docker, id).await?;
+        }
+        drop(output);
+        let exit = match tokio::time::timeout(AFTER_KILL_GRACE + limits.timeout, container::wait(&self.docker, id)).await {
+            Ok(exit) => exit?,
+            Err(_) => {
+                return Err(DockerError::WaitContainer {
+                    id: id.into(),
+                    source: bollard::errors::Error::DockerStreamError {
+                        error: "the container did not stop after it was killed".into(),
+                    },
+                })
+            }
+        };
+        result.wall_ms = started.elapsed().as_millis() as u64;
+        match writer.await {
+            Ok(Err(e)) if killed_for.is_none() && e.kind() != std::io::ErrorKind::BrokenPipe => {
+                tracing::debug!(container = id_for_writer, "payload write: {e}");
+            }
+            _ => {}
+        }
+        let oom_killed = container::oom_killed(&self.docker, id).await?;
+
+        let (candidate_stdout, trailer) = entrypoint::split_trailer(stdout.bytes());
+        let candidate_stdout_total = stdout.total() - (stdout.bytes().len() - candidate_stdout.len()) as u64;
+        let over_cap = killed_for.is_none() && candidate_stdout_total > limits.output_bytes;
+        result.stdout = capture(candidate_stdout, candidate_stdout_total, limits.output_bytes);
+        result.stderr = capture(stderr.bytes(), stderr.total(), limits.output_bytes);
+        let report = match (&trailer, spec.expectation.report) {
+            (Some(t), Some(format)) => match &t.report {
+                ReportState::Present(bytes) => Some(crate::testreport::parse(format, bytes).map_err(|e| e.to_string())),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(t) = &trailer {
+            result.cpu_ms = t.cpu_usec.map(|u| u / 1000);
+            result.peak_memory_bytes = t.mem_peak;
+            result.exit_code = Some(t.rc);
+            result.signal = judge::signal_of(t.rc);
+        } else {
+            result.exit_code = Some(exit);
+            result.signal = judge::signal_of(exit);
+        }
+        let judged = judge::judge(
+            Evidence {
+                killed_for: killed_for.or(over_cap.then_some(KillReason::Output)),
+                timeout_secs: limits.timeout.as_secs_f64(),
+                output_cap: limits.output_bytes,
+                oom_killed,
+                container_exit: exit,
+                trailer: trailer.as_ref(),
+                report,
+            },
+            &spec.expectation,
+        );
+        result.verdict = judged.verdict;
+        result.reason = judged.reason;
+        result.tests = judged.tests;
+        Ok(())
+    }
+}
+
+/// Read the attach stream into the two buffers until it ends; `true` when a cap was passed.
+async fn collect(
+    output: &mut container::OutputStream,
+    stdout: &mut BoundedBuffer,
+    stderr: &mut BoundedBuffer,
+) -> bool {
+    while let Some(item) = output.next().await {
+        match item {
+            Ok(LogOutput::StdOut { message }) | Ok(LogOutput::Console { message }) => stdout.push(&message),
+            Ok(LogOutput::StdErr { message }) => stderr.push(&message),
+            Ok(LogOutput::StdIn { .. }) => {}
+            Err(e) => {
+                tracing::debug!("attach stream ended: {e}");
+                break;
+            }
+        }
+        if stdout.over() || stderr.over() {
+            return true;
+        }
+    }
+    false
+}
