@@ -167,10 +167,12 @@ impl Sandbox {
             over = collect(&mut output, &mut stdout, &mut stderr) => over.then_some(KillReason::Output),
             _ = tokio::time::sleep_until(deadline) => Some(KillReason::Timeout),
         };
+        // Close the attach stream first: the daemon cannot finish a kill while its copier is
+        // blocked writing output nobody reads.
+        drop(output);
         if killed_for.is_some() {
             container::kill(&self.docker, id).await?;
         }
-        drop(output);
         let exit = match tokio::time::timeout(AFTER_KILL_GRACE + limits.timeout, container::wait(&self.docker, id)).await {
             Ok(exit) => exit?,
             Err(_) => {
