@@ -200,8 +200,8 @@ pub fn histogram(
                 colour = model_colour(s),
                 n = html(&series[s].0),
                 count = c[b],
-                from = html(&format(step * b as u64)),
-                to = html(&format(step * (b as u64 + 1))),
+                from = html(&format(step.saturating_mul(b as u64))),
+                to = html(&format(step.saturating_mul(b as u64 + 1))),
             );
         }
         if b % 2 == 0 || bins <= 8 {
@@ -209,7 +209,7 @@ pub fn histogram(
                 out,
                 r#"<text x="{x:.1}" y="{ty:.1}" class="legend">{label}</text>"#,
                 ty = base + 14.0,
-                label = html(&format(step * b as u64)),
+                label = html(&format(step.saturating_mul(b as u64))),
             );
         }
     }
@@ -240,6 +240,13 @@ mod tests {
         assert_eq!(nice_step(1, 12), 1);
         assert_eq!(nice_step(30_000, 12), 5000);
         assert!(nice_step(u64::MAX, 12) >= u64::MAX / 12);
+        // Absurd wall times from a broken record must not overflow the axis labels.
+        let hist = histogram(
+            "t",
+            &[("m".into(), &[u64::MAX, 0, u64::MAX / 2][..])],
+            |v| v.to_string(),
+        );
+        assert!(hist.ends_with("</svg>"));
     }
 
     #[test]

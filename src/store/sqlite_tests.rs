@@ -280,3 +280,21 @@ fn writes_ten_thousand_executions_in_batches() {
     assert_eq!(read.iter().map(|e| e.tests.len()).sum::<usize>(), 20_000);
     assert_eq!(store.final_keys("bulk").unwrap().len(), 10_000);
 }
+
+#[test]
+fn a_second_connection_reads_while_the_first_writes_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.db");
+    let mut writer = SqliteStore::open(&path).unwrap();
+    let reader = SqliteStore::open(&path).unwrap();
+    writer.begin_run(&run("r1", 1)).unwrap();
+    writer
+        .put_executions(&[execution("r1", "t1", "m1", 1, Verdict::Passed)])
+        .unwrap();
+    assert_eq!(reader.executions("r1").unwrap().len(), 1);
+    let mode: String = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
