@@ -1,6 +1,12 @@
+mod migrations;
 mod record;
+mod sqlite;
 #[allow(clippy::module_inception)]
 mod store;
 
+#[cfg(test)]
+mod sqlite_tests;
+
 pub use record::{ExecutionRecord, RunRecord, TaskRecord};
+pub use sqlite::{SqliteStore, default_store_path, open_store};
 pub use store::{FinalKey, ResultStore, StoreError};

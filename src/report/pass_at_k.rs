@@ -1,0 +1,64 @@
+//! The unbiased pass@k estimator (Chen et al., 2021, "Evaluating Large Language Models Trained
+//! on Code"): with `n` samples of which `c` passed, the chance that at least one of `k` samples
+//! drawn without replacement passes.
+
+/// `1 - C(n-c, k) / C(n, k)`, computed as `1 - Π_{i=n-c+1}^{n} (1 - k/i)`.
+///
+/// The product form never builds the binomials, which overflow (or lose all precision as f64)
+/// already around n = 60. Returns `None` when k is 0 or larger than n: the estimate is undefined
+/// there. `c` above `n` is treated as `n`.
+pub fn pass_at_k(n: u32, c: u32, k: u32) -> Option<f64> {
+    if k == 0 || k > n {
+        return None;
+    }
+    let c = c.min(n);
+    if n - c < k {
+        // Every draw of k samples contains a passing one.
+        return Some(1.0);
+    }
+    let k = f64::from(k);
+    let all_fail: f64 = (n - c + 1..=n).map(|i| 1.0 - k / f64::from(i)).product();
+    Some(1.0 - all_fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pass_at_k;
+
+    fn close(a: Option<f64>, b: f64) -> bool {
+        a.is_some_and(|a| (a - b).abs() < 1e-12)
+    }
+
+    #[test]
+    fn hand_computed_values() {
+        // 1 - (7/8)(8/9)(9/10) = 1 - 7/10
+        assert!(close(pass_at_k(10, 3, 1), 0.3));
+        assert!(close(pass_at_k(5, 0, 1), 0.0));
+        assert!(close(pass_at_k(5, 0, 5), 0.0));
+        assert!(close(pass_at_k(5, 5, 1), 1.0));
+        assert!(close(pass_at_k(10, 10, 10), 1.0));
+        // n - c < k: any 5 of these 10 include one of the 6 passing samples.
+        assert!(close(pass_at_k(10, 6, 5), 1.0));
+        // C(7,5)/C(10,5) = 21/252 → 1 - 1/12
+        assert!(close(pass_at_k(10, 3, 5), 1.0 - 21.0 / 252.0));
+        // With k = 1 the estimate is the plain pass rate.
+        assert!(close(pass_at_k(3, 2, 1), 2.0 / 3.0));
+    }
+
+    #[test]
+    fn undefined_and_out_of_range_inputs() {
+        assert_eq!(pass_at_k(5, 1, 0), None);
+        assert_eq!(pass_at_k(3, 1, 5), None);
+        assert_eq!(pass_at_k(0, 0, 1), None);
+        assert!(close(pass_at_k(4, 9, 2), 1.0));
+    }
+
+    #[test]
+    fn large_n_stays_finite_and_monotone_in_k() {
+        let p1 = pass_at_k(1000, 17, 1).unwrap();
+        let p10 = pass_at_k(1000, 17, 10).unwrap();
+        let p100 = pass_at_k(1000, 17, 100).unwrap();
+        assert!((p1 - 0.017).abs() < 1e-12);
+        assert!(p1 < p10 && p10 < p100 && p100 < 1.0, "{p1} {p10} {p100}");
+    }
+}
