@@ -134,3 +134,42 @@ pub fn parse(format: ReportFormat, bytes: &[u8]) -> Result<Report, ReportError> 
         ReportFormat::Simple => simple::parse(&text),
     }
 }
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{Report, ReportFormat, TestOutcome};
+
+    /// A committed fixture under `tests/fixtures/reports/<dir>/`.
+    pub(crate) fn fixture(dir: &str, name: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/tests/fixtures/reports/{dir}/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read fixture {path}: {e}"))
+    }
+
+    pub(crate) fn parse_fixture(format: ReportFormat, dir: &str, name: &str) -> Report {
+        super::parse(format, &fixture(dir, name))
+            .unwrap_or_else(|e| panic!("fixture {dir}/{name} did not parse: {e}"))
+    }
+
+    /// `(name, outcome)` pairs, the shape most fixture assertions compare.
+    pub(crate) fn outcomes(report: &Report) -> Vec<(&str, TestOutcome)> {
+        report
+            .cases
+            .iter()
+            .map(|c| (c.name.as_str(), c.outcome))
+            .collect()
+    }
+
+    pub(crate) fn message_of<'r>(report: &'r Report, name: &str) -> &'r str {
+        report
+            .cases
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("no case named {name}"))
+            .message
+            .as_deref()
+            .unwrap_or_else(|| panic!("case {name} has no message"))
+    }
+}
