@@ -14,7 +14,7 @@ fn malformed(text: &str) -> String {
 
 #[test]
 fn pytest_passing_report() {
-    let report = junit("pytest-pass.xml");
+    let report = junit("pytest9-pass.xml");
     assert_eq!(
         outcomes(&report),
         [
@@ -29,7 +29,14 @@ fn pytest_passing_report() {
 
 #[test]
 fn pytest_failing_report_has_every_outcome() {
-    let report = junit("pytest-fail.xml");
+    // pytest 9 on the host and Debian bookworm's pytest 7.2 (the crucible/python image).
+    for fixture in ["pytest9-fail.xml", "pytest7-fail.xml"] {
+        pytest_failing_report(fixture);
+    }
+}
+
+fn pytest_failing_report(fixture: &str) {
+    let report = junit(fixture);
     assert_eq!(
         outcomes(&report),
         [
@@ -56,7 +63,13 @@ fn pytest_failing_report_has_every_outcome() {
 
 #[test]
 fn pytest_collection_error_is_a_report_error_not_a_case() {
-    let report = junit("pytest-collection-error.xml");
+    for fixture in ["pytest9-collection-error.xml", "pytest7-collection-error.xml"] {
+        pytest_collection_error(fixture);
+    }
+}
+
+fn pytest_collection_error(fixture: &str) {
+    let report = junit(fixture);
     assert!(report.cases.is_empty(), "{:?}", report.cases);
     assert_eq!(report.errors.len(), 1);
     assert!(report.errors[0].starts_with("collection error in tests.test_bad: collection failure"));
@@ -144,7 +157,7 @@ fn planted_all_pass_report_is_reported_as_written() {
 fn concatenated_reports_are_read_in_order() {
     let mut both = crate::testreport::test_support::fixture("junit", "junit5-fail.xml");
     both.extend(crate::testreport::test_support::fixture("junit", "junit5-system-exit-suite-only.xml"));
-    both.extend(crate::testreport::test_support::fixture("junit", "pytest-pass.xml"));
+    both.extend(crate::testreport::test_support::fixture("junit", "pytest9-pass.xml"));
     let report = parse(ReportFormat::Junit, &both).unwrap();
     assert_eq!(report.cases.len(), 5 + 3);
 }
