@@ -58,10 +58,6 @@ impl ReportBuilder {
         self.report.errors.push(clip_message(text));
     }
 
-    pub(crate) fn cases(&self) -> &[TestCase] {
-        &self.report.cases
-    }
-
     pub(crate) fn malformed(&self, location: String, problem: impl Into<String>) -> ReportError {
         ReportError::Malformed {
             format: self.format,

@@ -11,14 +11,14 @@
 //! line; the compiler messages go to stderr), any other non-JSON output, a package that failed
 //! without a failing test (panic in `init`/`TestMain`, `os.Exit`), and tests that started but never
 //! finished (the test binary crashed or was killed). Such unfinished tests are `error` cases.
-use super::bounded::{ReportBuilder, TextBuf, prefix_within};
 use super::MAX_TEXT_BYTES;
+use super::bounded::{ReportBuilder, TextBuf, prefix_within};
 use super::{Report, ReportError, ReportFormat, TestOutcome};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-/// Subtest levels searched for a parent (go names nest with `/`).
-const MAX_SUBTEST_DEPTH: usize = 64;
+/// Subtest levels searched for a parent (go names nest with `/`; real tests nest a few levels).
+const MAX_SUBTEST_DEPTH: usize = 16;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -56,7 +56,8 @@ struct GoPackage {
 #[derive(Default)]
 struct GoParser {
     tests: Vec<GoTest>,
-    by_key: HashMap<(String, String), usize>,
+    /// package → test name → index into `tests`.
+    by_key: HashMap<String, HashMap<String, usize>>,
     packages: HashMap<String, GoPackage>,
     package_order: Vec<String>,
     not_json: TextBuf,
@@ -64,7 +65,7 @@ struct GoParser {
 }
 
 pub fn parse(text: &str) -> Result<Report, ReportError> {
-    let mut report = ReportBuilder::new(ReportFormat::GoTestJson);
+    let report = ReportBuilder::new(ReportFormat::GoTestJson);
     let mut parser = GoParser::default();
     for line in text.lines() {
         let line = line.trim_end_matches('\r');
@@ -144,8 +145,7 @@ impl GoParser {
 
     /// The index of a test, registering it (and linking it to its parent) on first sight.
     fn test(&mut self, package: &str, name: &str) -> Result<usize, ReportError> {
-        let key = (package.to_string(), name.to_string());
-        if let Some(&index) = self.by_key.get(&key) {
+        if let Some(&index) = self.by_key.get(package).and_then(|tests| tests.get(name)) {
             return Ok(index);
         }
         if self.tests.len() >= super::MAX_CASES {
@@ -154,14 +154,11 @@ impl GoParser {
                 max: super::MAX_CASES,
             });
         }
+        let known = self.by_key.entry(package.to_string()).or_default();
         let parent = name
             .rmatch_indices('/')
             .take(MAX_SUBTEST_DEPTH)
-            .find_map(|(at, _)| {
-                self.by_key
-                    .get(&(package.to_string(), name[..at].to_string()))
-                    .copied()
-            });
+            .find_map(|(at, _)| known.get(&name[..at]).copied());
         if let Some(parent) = parent {
             self.tests[parent].has_children = true;
         }
@@ -176,7 +173,10 @@ impl GoParser {
             has_children: false,
             child_failed: false,
         });
-        self.by_key.insert(key, index);
+        self.by_key
+            .entry(package.to_string())
+            .or_default()
+            .insert(name.to_string(), index);
         Ok(index)
     }
 
@@ -205,12 +205,9 @@ impl GoParser {
                 .unwrap_or_default();
             report.error(&format!("package {package} failed to build:\n{output}"));
         }
-        let prefix_packages = self
-            .package_order
-            .iter()
-            .filter(|p| self.tests.iter().any(|t| &&t.package == p))
-            .count()
-            > 1;
+        let packages_with_tests: HashSet<&str> =
+            self.tests.iter().map(|t| t.package.as_str()).collect();
+        let prefix_packages = packages_with_tests.len() > 1;
         let mut unfinished = Vec::new();
         for test in &mut self.tests {
             let name = if prefix_packages {
@@ -245,7 +242,12 @@ impl GoParser {
                 "{} test(s) started but never finished (the test binary crashed, exited or was \
                  killed): {}",
                 unfinished.len(),
-                unfinished.iter().take(20).cloned().collect::<Vec<_>>().join(", ")
+                unfinished
+                    .iter()
+                    .take(20)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         for name in &self.package_order {
@@ -273,9 +275,17 @@ fn panic_line(output: &str) -> Option<&str> {
 /// go's own progress lines, which say nothing a case does not.
 fn is_framing(output: &str) -> bool {
     let line = output.trim_start();
-    ["=== RUN", "=== PAUSE", "=== CONT", "=== NAME", "--- PASS", "--- FAIL", "--- SKIP"]
-        .iter()
-        .any(|p| line.starts_with(p))
+    [
+        "=== RUN",
+        "=== PAUSE",
+        "=== CONT",
+        "=== NAME",
+        "--- PASS",
+        "--- FAIL",
+        "--- SKIP",
+    ]
+    .iter()
+    .any(|p| line.starts_with(p))
 }
 
 #[cfg(test)]

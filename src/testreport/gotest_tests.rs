@@ -14,7 +14,11 @@ fn passing_report_counts_subtests_not_their_parent() {
     let report = go("go1.19-pass.json");
     assert_eq!(
         outcomes(&report),
-        [("TestAdd", Passed), ("TestTable/zero", Passed), ("TestTable/neg", Passed)]
+        [
+            ("TestAdd", Passed),
+            ("TestTable/zero", Passed),
+            ("TestTable/neg", Passed)
+        ]
     );
     assert!(report.errors.is_empty(), "{:?}", report.errors);
 }
@@ -41,7 +45,10 @@ fn failing_report_has_leaf_outcomes_and_messages() {
         "some stdout\nadd_test.go:12: Add(2, 2) = 4, want 5"
     );
     assert_eq!(message_of(&report, "TestSkip"), "add_test.go:15: not today");
-    assert_eq!(message_of(&report, "TestSubs/bad_case"), "add_test.go:19: sub failed");
+    assert_eq!(
+        message_of(&report, "TestSubs/bad_case"),
+        "add_test.go:19: sub failed"
+    );
 }
 
 #[test]
@@ -49,17 +56,26 @@ fn build_failure_is_a_report_error_without_cases() {
     let report = go("go1.19-build-failed.json");
     assert!(report.cases.is_empty());
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
-    assert!(report.errors[0].contains("FAIL\ttask [build failed]"), "{}", report.errors[0]);
+    assert!(
+        report.errors[0].contains("FAIL\ttask [build failed]"),
+        "{}",
+        report.errors[0]
+    );
 }
 
 #[test]
 fn panic_fails_the_test_and_is_a_report_error() {
     let report = go("go1.19-panic.json");
-    assert_eq!(outcomes(&report), [("TestFirst", Passed), ("TestPanics", Failed)]);
+    assert_eq!(
+        outcomes(&report),
+        [("TestFirst", Passed), ("TestPanics", Failed)]
+    );
     assert!(message_of(&report, "TestPanics").starts_with("panic: assignment to entry in nil map"));
     assert_eq!(
         report.errors,
-        ["TestPanics panicked (panic: assignment to entry in nil map); the test binary stopped, later tests did not run"]
+        [
+            "TestPanics panicked (panic: assignment to entry in nil map); the test binary stopped, later tests did not run"
+        ]
     );
 }
 
@@ -105,8 +121,22 @@ fn newer_go_build_events_are_report_errors() {
 "#;
     let report = go_text(text);
     assert!(report.cases.is_empty());
-    assert!(report.errors.iter().any(|e| e.contains("invalid operation")), "{:?}", report.errors);
-    assert!(report.errors.iter().all(|e| !e.contains("without a failing test")), "{:?}", report.errors);
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|e| e.contains("invalid operation")),
+        "{:?}",
+        report.errors
+    );
+    assert!(
+        report
+            .errors
+            .iter()
+            .all(|e| !e.contains("without a failing test")),
+        "{:?}",
+        report.errors
+    );
 }
 
 #[test]

@@ -33,9 +33,10 @@ pub fn parse(text: &str) -> Result<Report, ReportError> {
     };
     parser.run()?;
     if !parser.saw_suite {
-        return Err(parser
-            .report
-            .malformed("end of input".into(), "no <testsuite> or <testsuites> element"));
+        return Err(parser.report.malformed(
+            "end of input".into(),
+            "no <testsuite> or <testsuites> element",
+        ));
     }
     Ok(parser.report.finish())
 }
@@ -109,13 +110,21 @@ impl<'a> JunitParser<'a> {
         if self.depth > 0 {
             return Err(self.report.malformed(
                 "end of input".into(),
-                format!("{} element(s) left open: the report is truncated", self.depth),
+                format!(
+                    "{} element(s) left open: the report is truncated",
+                    self.depth
+                ),
             ));
         }
         Ok(())
     }
 
-    fn open(&mut self, element: &BytesStart, position: u64, empty: bool) -> Result<(), ReportError> {
+    fn open(
+        &mut self,
+        element: &BytesStart,
+        position: u64,
+        empty: bool,
+    ) -> Result<(), ReportError> {
         let tag = element.local_name();
         match tag.as_ref() {
             "testsuites" | "testsuite" => self.saw_suite = true,
@@ -124,8 +133,12 @@ impl<'a> JunitParser<'a> {
                     return Err(self.malformed_at(position, "<testcase> inside another <testcase>"));
                 }
                 let case = OpenCase {
-                    name: self.attribute(element, "name", position)?.unwrap_or_default(),
-                    classname: self.attribute(element, "classname", position)?.unwrap_or_default(),
+                    name: self
+                        .attribute(element, "name", position)?
+                        .unwrap_or_default(),
+                    classname: self
+                        .attribute(element, "classname", position)?
+                        .unwrap_or_default(),
                     outcome: TestOutcome::Passed,
                     message: TextBuf::default(),
                     depth: self.depth,
@@ -186,7 +199,11 @@ impl<'a> JunitParser<'a> {
             }
             _ => {}
         }
-        if self.case.as_ref().is_some_and(|case| case.depth == self.depth) {
+        if self
+            .case
+            .as_ref()
+            .is_some_and(|case| case.depth == self.depth)
+        {
             self.finish_case()?;
         }
         Ok(())
@@ -303,8 +320,14 @@ fn resolve_reference(reference: &BytesRef) -> Result<char, String> {
 
 /// `line N` for a byte offset into the report.
 fn line_of(text: &str, position: u64) -> String {
-    let end = usize::try_from(position).unwrap_or(usize::MAX).min(text.len());
-    let line = text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1;
+    let end = usize::try_from(position)
+        .unwrap_or(usize::MAX)
+        .min(text.len());
+    let line = text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1;
     format!("line {line} (byte {position})")
 }
 

@@ -53,17 +53,32 @@ fn pytest_failing_report(fixture: &str) {
     );
     assert!(report.errors.is_empty());
     let fails = message_of(&report, "tests.test_mixed.test_fails");
-    assert!(fails.starts_with("AssertionError: lists differ\nassert [1, 2, 3]"), "{fails}");
-    assert!(fails.contains("tests/test_mixed.py:7: AssertionError"), "{fails}");
+    assert!(
+        fails.starts_with("AssertionError: lists differ\nassert [1, 2, 3]"),
+        "{fails}"
+    );
+    assert!(
+        fails.contains("tests/test_mixed.py:7: AssertionError"),
+        "{fails}"
+    );
     let raises = message_of(&report, "tests.test_mixed.test_raises");
-    assert!(raises.starts_with(r#"ValueError: boom <&> "quoted""#), "{raises}");
+    assert!(
+        raises.starts_with(r#"ValueError: boom <&> "quoted""#),
+        "{raises}"
+    );
     assert!(message_of(&report, "tests.test_mixed.test_skipped").starts_with("not today"));
-    assert_eq!(message_of(&report, "tests.test_mixed.test_xfail"), "known bug");
+    assert_eq!(
+        message_of(&report, "tests.test_mixed.test_xfail"),
+        "known bug"
+    );
 }
 
 #[test]
 fn pytest_collection_error_is_a_report_error_not_a_case() {
-    for fixture in ["pytest9-collection-error.xml", "pytest7-collection-error.xml"] {
+    for fixture in [
+        "pytest9-collection-error.xml",
+        "pytest7-collection-error.xml",
+    ] {
         pytest_collection_error(fixture);
     }
 }
@@ -113,7 +128,11 @@ fn junit5_failing_report() {
     // JUnit 5 stack traces are long; messages are clipped, never unbounded.
     for case in &report.cases {
         let len = case.message.as_deref().map_or(0, str::len);
-        assert!(len <= crate::testreport::MAX_TEXT_BYTES, "{}: {len}", case.name);
+        assert!(
+            len <= crate::testreport::MAX_TEXT_BYTES,
+            "{}: {len}",
+            case.name
+        );
     }
 }
 
@@ -156,8 +175,14 @@ fn planted_all_pass_report_is_reported_as_written() {
 #[test]
 fn concatenated_reports_are_read_in_order() {
     let mut both = crate::testreport::test_support::fixture("junit", "junit5-fail.xml");
-    both.extend(crate::testreport::test_support::fixture("junit", "junit5-system-exit-suite-only.xml"));
-    both.extend(crate::testreport::test_support::fixture("junit", "pytest9-pass.xml"));
+    both.extend(crate::testreport::test_support::fixture(
+        "junit",
+        "junit5-system-exit-suite-only.xml",
+    ));
+    both.extend(crate::testreport::test_support::fixture(
+        "junit",
+        "pytest9-pass.xml",
+    ));
     let report = parse(ReportFormat::Junit, &both).unwrap();
     assert_eq!(report.cases.len(), 5 + 3);
 }
@@ -167,7 +192,8 @@ fn doctype_and_entities_are_refused() {
     let bomb = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>
 <testsuite><testcase name="a"><failure>&lol2;</failure></testcase></testsuite>"#;
     assert!(malformed(bomb).contains("DOCTYPE"));
-    let undefined = r#"<testsuite><testcase name="a"><failure>&lol;</failure></testcase></testsuite>"#;
+    let undefined =
+        r#"<testsuite><testcase name="a"><failure>&lol;</failure></testcase></testsuite>"#;
     assert!(malformed(undefined).contains("undefined entity `&lol;`"));
     let in_attribute = r#"<testsuite><testcase name="a&lol;b"/></testsuite>"#;
     assert!(malformed(in_attribute).contains("attribute `name`"));

@@ -21,6 +21,7 @@
 //! it the cases of later binaries are missing from a failing run.
 use super::bounded::{ReportBuilder, TextBuf};
 use super::{Report, ReportError, ReportFormat, TestOutcome};
+use std::collections::HashSet;
 
 /// Failure messages kept per binary; more failures still count, without a message.
 const MAX_MESSAGES: usize = 1000;
@@ -185,8 +186,13 @@ impl LibtestParser {
             };
             self.report.case(name, *outcome, message.as_deref())?;
         }
+        let named_failures: HashSet<&str> = results
+            .iter()
+            .filter(|(_, outcome, _)| *outcome == TestOutcome::Failed)
+            .map(|(name, _, _)| name.as_str())
+            .collect();
         for name in std::mem::take(&mut block.failure_list) {
-            if results.iter().any(|(n, o, _)| *n == name && *o == TestOutcome::Failed) {
+            if named_failures.contains(name.as_str()) {
                 continue;
             }
             counts.failed += 1;
@@ -214,9 +220,24 @@ impl LibtestParser {
             ));
             return Ok(());
         }
-        self.unnamed(&block.label, "passing", TestOutcome::Passed, summary.passed - counts.passed)?;
-        self.unnamed(&block.label, "ignored", TestOutcome::Skipped, summary.ignored - counts.ignored)?;
-        self.unnamed(&block.label, "failed", TestOutcome::Failed, summary.failed - counts.failed)
+        self.unnamed(
+            &block.label,
+            "passing",
+            TestOutcome::Passed,
+            summary.passed - counts.passed,
+        )?;
+        self.unnamed(
+            &block.label,
+            "ignored",
+            TestOutcome::Skipped,
+            summary.ignored - counts.ignored,
+        )?;
+        self.unnamed(
+            &block.label,
+            "failed",
+            TestOutcome::Failed,
+            summary.failed - counts.failed,
+        )
     }
 
     /// Cases the summary counts but no line names (the `-q` dots).
@@ -302,7 +323,10 @@ fn parse_result_line(line: &str) -> Option<(String, TestOutcome, Option<String>)
         (TestOutcome::Failed, None)
     } else if let Some(rest) = result.strip_prefix("ignored") {
         let reason = rest.trim_start_matches(',').trim();
-        (TestOutcome::Skipped, Some(reason).filter(|r| !r.is_empty()).map(String::from))
+        (
+            TestOutcome::Skipped,
+            Some(reason).filter(|r| !r.is_empty()).map(String::from),
+        )
     } else {
         return None;
     };

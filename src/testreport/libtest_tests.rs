@@ -40,11 +40,26 @@ fn quiet_passing_output_counts_tests_under_placeholder_names() {
         assert_eq!(
             outcomes(&report),
             [
-                ("test binary #1: passing test #1 (name not shown by cargo test -q)", Passed),
-                ("test binary #2: passing test #1 (name not shown by cargo test -q)", Passed),
-                ("test binary #2: passing test #2 (name not shown by cargo test -q)", Passed),
-                ("test binary #2: passing test #3 (name not shown by cargo test -q)", Passed),
-                ("test binary #3: passing test #1 (name not shown by cargo test -q)", Passed),
+                (
+                    "test binary #1: passing test #1 (name not shown by cargo test -q)",
+                    Passed
+                ),
+                (
+                    "test binary #2: passing test #1 (name not shown by cargo test -q)",
+                    Passed
+                ),
+                (
+                    "test binary #2: passing test #2 (name not shown by cargo test -q)",
+                    Passed
+                ),
+                (
+                    "test binary #2: passing test #3 (name not shown by cargo test -q)",
+                    Passed
+                ),
+                (
+                    "test binary #3: passing test #1 (name not shown by cargo test -q)",
+                    Passed
+                ),
             ],
             "{version}"
         );
@@ -75,7 +90,10 @@ fn verbose_failing_output() {
         let fails_eq = message_of(&report, "fails_eq");
         assert!(fails_eq.starts_with("thread 'fails_eq'"), "{fails_eq}");
         assert!(fails_eq.contains("two plus two"), "{fails_eq}");
-        assert!(message_of(&report, "should_panic_wrong").contains("panic did not contain expected string"));
+        assert!(
+            message_of(&report, "should_panic_wrong")
+                .contains("panic did not contain expected string")
+        );
     }
 }
 
@@ -90,11 +108,26 @@ fn quiet_failing_output_names_failures_and_counts_the_rest() {
                 ("fails_eq", Failed),
                 ("panics", Failed),
                 ("should_panic_wrong", Failed),
-                ("test binary #1: passing test #1 (name not shown by cargo test -q)", Passed),
-                (&*format!("{label}: ignored test #1 (name not shown by cargo test -q)"), Skipped),
-                (&*format!("{label}: ignored test #2 (name not shown by cargo test -q)"), Skipped),
-                (&*format!("{label}: passing test #1 (name not shown by cargo test -q)"), Passed),
-                (&*format!("{label}: passing test #2 (name not shown by cargo test -q)"), Passed),
+                (
+                    "test binary #1: passing test #1 (name not shown by cargo test -q)",
+                    Passed
+                ),
+                (
+                    &*format!("{label}: ignored test #1 (name not shown by cargo test -q)"),
+                    Skipped
+                ),
+                (
+                    &*format!("{label}: ignored test #2 (name not shown by cargo test -q)"),
+                    Skipped
+                ),
+                (
+                    &*format!("{label}: passing test #1 (name not shown by cargo test -q)"),
+                    Passed
+                ),
+                (
+                    &*format!("{label}: passing test #2 (name not shown by cargo test -q)"),
+                    Passed
+                ),
             ],
             "{version}"
         );
@@ -109,8 +142,16 @@ fn compile_errors_are_report_errors() {
         for mode in ["quiet", "verbose"] {
             let report = cargo(&format!("{version}-compile-{mode}.txt"));
             assert!(report.cases.is_empty(), "{version} {mode}");
-            assert_eq!(report.errors.len(), 2, "{version} {mode}: {:?}", report.errors);
-            assert!(report.errors[0].starts_with("error[E0308]: mismatched types\n --> tests/basic.rs:3:31"));
+            assert_eq!(
+                report.errors.len(),
+                2,
+                "{version} {mode}: {:?}",
+                report.errors
+            );
+            assert!(
+                report.errors[0]
+                    .starts_with("error[E0308]: mismatched types\n --> tests/basic.rs:3:31")
+            );
             assert!(report.errors[1].starts_with("error: could not compile `task`"));
         }
     }
@@ -156,7 +197,11 @@ fn forged_result_lines_beyond_the_summary_are_flagged() {
     let report = parse(ReportFormat::Libtest, text.as_bytes()).unwrap();
     assert_eq!(report.cases.len(), 3);
     assert_eq!(report.errors.len(), 1);
-    assert!(report.errors[0].contains("more results"), "{:?}", report.errors);
+    assert!(
+        report.errors[0].contains("more results"),
+        "{:?}",
+        report.errors
+    );
 }
 
 #[test]
@@ -170,7 +215,8 @@ fn captured_output_cannot_forge_results_or_summaries() {
 
 #[test]
 fn huge_summary_counts_hit_the_case_cap() {
-    let text = "running 1 test\ntest result: ok. 18446744073709551615 passed; 0 failed; 0 ignored\n";
+    let text =
+        "running 1 test\ntest result: ok. 18446744073709551615 passed; 0 failed; 0 ignored\n";
     assert!(matches!(
         parse(ReportFormat::Libtest, text.as_bytes()),
         Err(crate::testreport::ReportError::TooManyCases { .. })

@@ -173,3 +173,6 @@ pub(crate) mod test_support {
             .unwrap_or_else(|| panic!("case {name} has no message"))
     }
 }
+
+#[cfg(test)]
+mod fuzz_tests;

@@ -69,7 +69,12 @@ mod tests {
         assert!(report.errors.is_empty());
         let names: Vec<_> = report.cases.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["add_small", "add_negative", "add_overflow_wraps"]);
-        assert!(report.cases.iter().all(|c| c.outcome == TestOutcome::Passed));
+        assert!(
+            report
+                .cases
+                .iter()
+                .all(|c| c.outcome == TestOutcome::Passed)
+        );
     }
 
     #[test]
@@ -98,7 +103,8 @@ mod tests {
 
     #[test]
     fn keywords_must_start_the_line_and_be_exact() {
-        let text = "  PASS indented\npass lower\nPASSED x\nFAIL  \nPASS a: b\r\nFAIL bare\nSKIP s: why\n";
+        let text =
+            "  PASS indented\npass lower\nPASSED x\nFAIL  \nPASS a: b\r\nFAIL bare\nSKIP s: why\n";
         let report = parse(text).unwrap();
         assert_eq!(
             report.cases,

@@ -141,7 +141,9 @@ impl TapParser {
                 if key == "error" {
                     separate(&mut point.error);
                     // Keep the block's own relative indentation.
-                    point.error.push(&" ".repeat(indent.saturating_sub(key_indent + 2).min(64)));
+                    point
+                        .error
+                        .push(&" ".repeat(indent.saturating_sub(key_indent + 2).min(64)));
                     point.error.push(content);
                 }
                 return true;

@@ -62,9 +62,15 @@ fn failing_reports_have_every_outcome_and_messages() {
         assert_eq!(message_of(&report, "skipped one"), "not today");
         assert_eq!(message_of(&report, "todo one"), "TODO later");
         let inner = message_of(&report, "group > inner fail");
-        assert!(inner.starts_with("Expected values to be strictly deep-equal:\n+ actual - expected"), "{inner}");
+        assert!(
+            inner.starts_with("Expected values to be strictly deep-equal:\n+ actual - expected"),
+            "{inner}"
+        );
         assert!(inner.contains("\n  {\n+   a: 1\n-   a: 2\n  }"), "{inner}");
-        assert_eq!(message_of(&report, "parent with failing child > child bad"), "child failed");
+        assert_eq!(
+            message_of(&report, "parent with failing child > child bad"),
+            "child failed"
+        );
     }
 }
 
@@ -112,11 +118,19 @@ fn process_exit_and_uncaught_errors_are_report_errors() {
 
 #[test]
 fn a_report_cut_short_is_flagged() {
-    let full = String::from_utf8(crate::testreport::test_support::fixture("tap", "node20-pass.tap")).unwrap();
+    let full = String::from_utf8(crate::testreport::test_support::fixture(
+        "tap",
+        "node20-pass.tap",
+    ))
+    .unwrap();
     let cut = &full[..full.find("ok 2 - string group").unwrap()];
     let report = tap_text(cut);
     assert_eq!(report.cases.len(), 3);
-    assert!(report.errors.iter().any(|e| e.contains("truncated")), "{:?}", report.errors);
+    assert!(
+        report.errors.iter().any(|e| e.contains("truncated")),
+        "{:?}",
+        report.errors
+    );
 }
 
 #[test]
@@ -158,15 +172,23 @@ fn directives_escapes_and_bare_test_points() {
 fn a_parent_failing_on_its_own_is_a_case() {
     let text = "# Subtest: suite\n    # Subtest: t\n    ok 1 - t\n    1..1\nnot ok 1 - suite\n  ---\n  failureType: 'hookFailed'\n  error: 'after hook blew up'\n  ...\n1..1\n";
     let report = tap_text(text);
-    assert_eq!(outcomes(&report), [("suite > t", Passed), ("suite", Failed)]);
-    assert_eq!(message_of(&report, "suite"), "hookFailed: after hook blew up");
+    assert_eq!(
+        outcomes(&report),
+        [("suite > t", Passed), ("suite", Failed)]
+    );
+    assert_eq!(
+        message_of(&report, "suite"),
+        "hookFailed: after hook blew up"
+    );
 }
 
 #[test]
 fn deep_nesting_is_refused() {
     let text = format!("{}ok 1 - deep\n", " ".repeat(4 * 1000));
     match parse(ReportFormat::Tap, text.as_bytes()) {
-        Err(ReportError::Malformed { location, problem, .. }) => {
+        Err(ReportError::Malformed {
+            location, problem, ..
+        }) => {
             assert_eq!(location, "line 1");
             assert!(problem.contains("nested deeper"));
         }
