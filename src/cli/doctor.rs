@@ -28,7 +28,11 @@ pub async fn run(_args: DoctorArgs) -> anyhow::Result<i32> {
     let docker = match crucible::docker::connect().await {
         Ok(d) => d,
         Err(e) => {
-            r.fail("daemon", e, "run scripts/ensure-docker (installs and starts Docker on Debian as root)");
+            r.fail(
+                "daemon",
+                e,
+                "run scripts/ensure-docker (installs and starts Docker on Debian as root)",
+            );
             return Ok(exit::UNAVAILABLE);
         }
     };
@@ -42,22 +46,42 @@ pub async fn run(_args: DoctorArgs) -> anyhow::Result<i32> {
                 docker.client_version()
             ),
         ),
-        Err(e) => r.fail("daemon", format!("version: {e}"), "check that dockerd is healthy: `docker version`"),
+        Err(e) => r.fail(
+            "daemon",
+            format!("version: {e}"),
+            "check that dockerd is healthy: `docker version`",
+        ),
     }
     let info = match docker.info().await {
         Ok(i) => i,
         Err(e) => {
-            r.fail("daemon", format!("info: {e}"), "check that dockerd is healthy: `docker info`");
+            r.fail(
+                "daemon",
+                format!("info: {e}"),
+                "check that dockerd is healthy: `docker info`",
+            );
             return Ok(exit::UNAVAILABLE);
         }
     };
-    let cgroup = info.cgroup_version.map(|v| v.to_string()).unwrap_or_else(|| "unknown".into());
-    let driver = info.cgroup_driver.map(|d| d.to_string()).unwrap_or_default();
+    let cgroup = info
+        .cgroup_version
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let driver = info
+        .cgroup_driver
+        .map(|d| d.to_string())
+        .unwrap_or_default();
     r.ok("cgroups", format!("v{cgroup} ({driver} driver)"));
     let mut runtimes: Vec<String> = info.runtimes.unwrap_or_default().into_keys().collect();
     runtimes.sort();
     if runtimes.iter().any(|x| x == "runsc") {
-        r.ok("runtimes", format!("{} (gVisor available: --runtime runsc)", runtimes.join(", ")));
+        r.ok(
+            "runtimes",
+            format!(
+                "{} (gVisor available: --runtime runsc)",
+                runtimes.join(", ")
+            ),
+        );
     } else {
         r.warn(
             "runtimes",
@@ -69,23 +93,43 @@ pub async fn run(_args: DoctorArgs) -> anyhow::Result<i32> {
     if security.iter().any(|s| s.contains("seccomp")) {
         r.ok("seccomp", "default profile active");
     } else {
-        r.warn("seccomp", "not reported by the daemon", "use a kernel and dockerd built with seccomp");
+        r.warn(
+            "seccomp",
+            "not reported by the daemon",
+            "use a kernel and dockerd built with seccomp",
+        );
     }
     for lang in Language::ALL {
         let image = lang.image();
         match crucible::docker::image_id(&docker, &image).await {
             Ok(id) => r.ok("image", format!("{image} {}", &id[..id.len().min(19)])),
-            Err(_) => r.fail("image", format!("{image} missing"), "make images (or `crucible images build`)"),
+            Err(_) => r.fail(
+                "image",
+                format!("{image} missing"),
+                "make images (or `crucible images build`)",
+            ),
         }
     }
-    let root = info.docker_root_dir.unwrap_or_else(|| "/var/lib/docker".into());
-    let probe = if std::path::Path::new(&root).exists() { root.clone() } else { ".".into() };
+    let root = info
+        .docker_root_dir
+        .unwrap_or_else(|| "/var/lib/docker".into());
+    let probe = if std::path::Path::new(&root).exists() {
+        root.clone()
+    } else {
+        ".".into()
+    };
     match free_bytes(&probe) {
-        Some(free) if free < 5 * crucible::limits::GIB => {
-            r.fail("disk", format!("{} free under {probe}", format_bytes(free)), "free disk space; images need ~5 GiB")
-        }
+        Some(free) if free < 5 * crucible::limits::GIB => r.fail(
+            "disk",
+            format!("{} free under {probe}", format_bytes(free)),
+            "free disk space; images need ~5 GiB",
+        ),
         Some(free) => r.ok("disk", format!("{} free under {probe}", format_bytes(free))),
-        None => r.warn("disk", format!("cannot measure free space under {probe}"), "check `df -h`"),
+        None => r.warn(
+            "disk",
+            format!("cannot measure free space under {probe}"),
+            "check `df -h`",
+        ),
     }
     println!(
         "{}",
@@ -95,7 +139,11 @@ pub async fn run(_args: DoctorArgs) -> anyhow::Result<i32> {
             format!("{} problem(s) found", r.problems)
         }
     );
-    Ok(if r.problems == 0 { exit::OK } else { exit::FOUND_PROBLEMS })
+    Ok(if r.problems == 0 {
+        exit::OK
+    } else {
+        exit::FOUND_PROBLEMS
+    })
 }
 
 fn free_bytes(path: &str) -> Option<u64> {

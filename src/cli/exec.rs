@@ -1,7 +1,9 @@
 //! `crucible exec`: one command, one fresh hardened container, one verdict.
 use super::limits_args::LimitArgs;
-use crucible::limits::{format_bytes, Limits};
-use crucible::sandbox::{ExecutionResult, ExecutionSpec, Expectation, Payload, PayloadLimits, Sandbox, SandboxPolicy};
+use crucible::limits::{Limits, format_bytes};
+use crucible::sandbox::{
+    ExecutionResult, ExecutionSpec, Expectation, Payload, PayloadLimits, Sandbox, SandboxPolicy,
+};
 use crucible::testreport::ReportFormat;
 use crucible::verdict::Verdict;
 use std::collections::BTreeMap;
@@ -127,9 +129,11 @@ enum PayloadProblem {
 fn build_payload(args: &ExecArgs) -> Result<Payload, PayloadProblem> {
     let limits = PayloadLimits::default();
     if let Some(tar) = &args.tar {
-        let bytes = std::fs::read(tar)
-            .map_err(|e| PayloadProblem::Io(anyhow::anyhow!("cannot read {}: {e}", tar.display())))?;
-        return Payload::from_tar(bytes, &limits).map_err(|e| PayloadProblem::Refused(e.to_string()));
+        let bytes = std::fs::read(tar).map_err(|e| {
+            PayloadProblem::Io(anyhow::anyhow!("cannot read {}: {e}", tar.display()))
+        })?;
+        return Payload::from_tar(bytes, &limits)
+            .map_err(|e| PayloadProblem::Refused(e.to_string()));
     }
     let mut files = BTreeMap::new();
     for spec in &args.files {
@@ -140,18 +144,23 @@ fn build_payload(args: &ExecArgs) -> Result<Payload, PayloadProblem> {
                 let name = p
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
-                    .ok_or_else(|| PayloadProblem::Io(anyhow::anyhow!("--file {spec}: not a file path")))?;
+                    .ok_or_else(|| {
+                        PayloadProblem::Io(anyhow::anyhow!("--file {spec}: not a file path"))
+                    })?;
                 (p, name)
             }
         };
         let bytes = std::fs::read(&src)
             .map_err(|e| PayloadProblem::Io(anyhow::anyhow!("--file {}: {e}", src.display())))?;
         if files.insert(dest.clone(), bytes).is_some() {
-            return Err(PayloadProblem::Refused(format!("entry `{dest}` is given twice")));
+            return Err(PayloadProblem::Refused(format!(
+                "entry `{dest}` is given twice"
+            )));
         }
     }
     for dir in &args.dirs {
-        add_dir(dir, dir, &mut files).map_err(|e| PayloadProblem::Io(anyhow::anyhow!("--dir {}: {e}", dir.display())))?;
+        add_dir(dir, dir, &mut files)
+            .map_err(|e| PayloadProblem::Io(anyhow::anyhow!("--dir {}: {e}", dir.display())))?;
     }
     Payload::from_layers(&[&files], &limits).map_err(|e| PayloadProblem::Refused(e.to_string()))
 }
@@ -163,7 +172,12 @@ fn add_dir(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> st
         if kind.is_dir() {
             add_dir(root, &entry.path(), files)?;
         } else if kind.is_file() {
-            let rel = entry.path().strip_prefix(root).expect("below root").to_string_lossy().into_owned();
+            let rel = entry
+                .path()
+                .strip_prefix(root)
+                .expect("below root")
+                .to_string_lossy()
+                .into_owned();
             files.insert(rel, std::fs::read(entry.path())?);
         } else {
             return Err(std::io::Error::other(format!(
@@ -231,14 +245,21 @@ fn table(r: &ExecutionResult) -> String {
         format_bytes(r.limits.memory_bytes),
         r.limits.cpus,
         r.limits.pids,
-        r.runtime.as_ref().map(|rt| format!(", runtime {rt}")).unwrap_or_default()
+        r.runtime
+            .as_ref()
+            .map(|rt| format!(", runtime {rt}"))
+            .unwrap_or_default()
     );
     println!("image       {} {}", r.image, opt(r.image_id.clone()));
     println!("payload     {}", opt(r.payload_sha256.clone()));
     for (name, out) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
         if out.total_bytes > 0 {
             let cut = if out.truncated {
-                format!(" (truncated: {} of {} bytes shown)", out.text.len(), out.total_bytes)
+                format!(
+                    " (truncated: {} of {} bytes shown)",
+                    out.text.len(),
+                    out.total_bytes
+                )
             } else {
                 String::new()
             };

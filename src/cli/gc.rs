@@ -1,6 +1,6 @@
 //! `crucible gc`: remove containers crucible left behind.
 use super::exit;
-use crucible::sandbox::gc::{collect_garbage, GcScope};
+use crucible::sandbox::gc::{GcScope, collect_garbage};
 
 #[derive(clap::Args, Debug)]
 pub struct GcArgs {
@@ -17,7 +17,11 @@ pub async fn run(args: GcArgs) -> anyhow::Result<i32> {
             return Ok(exit::UNAVAILABLE);
         }
     };
-    let scope = if args.all { GcScope::All } else { GcScope::Orphans };
+    let scope = if args.all {
+        GcScope::All
+    } else {
+        GcScope::Orphans
+    };
     let (removed, failures) = collect_garbage(&docker, scope).await?;
     for r in &removed {
         println!(
@@ -25,12 +29,19 @@ pub async fn run(args: GcArgs) -> anyhow::Result<i32> {
             &r.id[..r.id.len().min(12)],
             r.state,
             r.owner,
-            r.task.as_ref().map(|t| format!(", task {t}")).unwrap_or_default()
+            r.task
+                .as_ref()
+                .map(|t| format!(", task {t}"))
+                .unwrap_or_default()
         );
     }
     for f in &failures {
         eprintln!("crucible gc: {f}");
     }
     println!("{} container(s) removed", removed.len());
-    Ok(if failures.is_empty() { exit::OK } else { exit::FOUND_PROBLEMS })
+    Ok(if failures.is_empty() {
+        exit::OK
+    } else {
+        exit::FOUND_PROBLEMS
+    })
 }

@@ -1,5 +1,5 @@
 //! Limit flags shared by the verbs that run containers.
-use crucible::limits::{parse_bytes, parse_duration, Limits};
+use crucible::limits::{Limits, parse_bytes, parse_duration};
 use std::time::Duration;
 
 #[derive(clap::Args, Debug, Clone, Default)]

@@ -9,13 +9,18 @@ mod output;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "crucible", version, about = "Run untrusted, model-generated code in hardened containers and judge it")]
+#[command(
+    name = "crucible",
+    version,
+    about = "Run untrusted, model-generated code in hardened containers and judge it"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
 enum Command {
     /// Run one command on a set of files in a fresh hardened container and print the verdict.
     Exec(exec::ExecArgs),

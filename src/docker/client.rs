@@ -5,7 +5,8 @@ use bollard::Docker;
 /// Connect using DOCKER_HOST or the local socket, and agree on an API version the daemon speaks
 /// (bollard's default is newer than e.g. Debian's docker.io 20.10 accepts).
 pub async fn connect() -> Result<Docker, DockerError> {
-    let endpoint = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into());
+    let endpoint =
+        std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into());
     let docker = Docker::connect_with_defaults().map_err(|source| DockerError::Connect {
         endpoint: endpoint.clone(),
         source,

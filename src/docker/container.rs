@@ -1,23 +1,26 @@
 //! Container operations, each mapped to its own error variant.
 use super::error::DockerError;
+use bollard::Docker;
 use bollard::container::{AttachContainerResults, LogOutput};
 use bollard::models::{ContainerCreateBody, ContainerSummary};
 use bollard::query_parameters::{
     AttachContainerOptions, KillContainerOptions, ListContainersOptions, RemoveContainerOptions,
     WaitContainerOptions,
 };
-use bollard::Docker;
 use futures_util::{Stream, StreamExt};
 use std::collections::HashMap;
 use std::pin::Pin;
 
-pub type OutputStream = Pin<Box<dyn Stream<Item = Result<LogOutput, bollard::errors::Error>> + Send>>;
+pub type OutputStream =
+    Pin<Box<dyn Stream<Item = Result<LogOutput, bollard::errors::Error>> + Send>>;
 
 pub async fn create(docker: &Docker, body: ContainerCreateBody) -> Result<String, DockerError> {
     let image = body.image.clone().unwrap_or_default();
     match docker.create_container(None, body).await {
         Ok(created) => Ok(created.id),
-        Err(source) if DockerError::is_missing_image(&source) => Err(DockerError::ImageMissing { image }),
+        Err(source) if DockerError::is_missing_image(&source) => {
+            Err(DockerError::ImageMissing { image })
+        }
         Err(source) => Err(DockerError::CreateContainer { image, source }),
     }
 }
@@ -35,14 +38,20 @@ pub async fn attach(docker: &Docker, id: &str) -> Result<AttachContainerResults,
     docker
         .attach_container(id, Some(options))
         .await
-        .map_err(|source| DockerError::AttachContainer { id: id.into(), source })
+        .map_err(|source| DockerError::AttachContainer {
+            id: id.into(),
+            source,
+        })
 }
 
 pub async fn start(docker: &Docker, id: &str) -> Result<(), DockerError> {
     docker
         .start_container(id, None)
         .await
-        .map_err(|source| DockerError::StartContainer { id: id.into(), source })
+        .map_err(|source| DockerError::StartContainer {
+            id: id.into(),
+            source,
+        })
 }
 
 /// Wait until the container stops; its exit code. (bollard reports a non-zero exit as an
@@ -55,7 +64,10 @@ pub async fn wait(docker: &Docker, id: &str) -> Result<i64, DockerError> {
     match stream.next().await {
         Some(Ok(response)) => Ok(response.status_code),
         Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => Ok(code),
-        Some(Err(source)) => Err(DockerError::WaitContainer { id: id.into(), source }),
+        Some(Err(source)) => Err(DockerError::WaitContainer {
+            id: id.into(),
+            source,
+        }),
         None => Err(DockerError::WaitContainer {
             id: id.into(),
             source: bollard::errors::Error::DockerStreamError {
@@ -72,17 +84,25 @@ pub async fn kill(docker: &Docker, id: &str) -> Result<(), DockerError> {
     };
     match docker.kill_container(id, Some(options)).await {
         Ok(()) => Ok(()),
-        Err(bollard::errors::Error::DockerResponseServerError { status_code: 409 | 404, .. }) => Ok(()),
-        Err(source) => Err(DockerError::KillContainer { id: id.into(), source }),
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 409 | 404,
+            ..
+        }) => Ok(()),
+        Err(source) => Err(DockerError::KillContainer {
+            id: id.into(),
+            source,
+        }),
     }
 }
 
 /// Whether the kernel's OOM killer fired in the container, per the daemon's record.
 pub async fn oom_killed(docker: &Docker, id: &str) -> Result<bool, DockerError> {
-    let inspect = docker
-        .inspect_container(id, None)
-        .await
-        .map_err(|source| DockerError::InspectContainer { id: id.into(), source })?;
+    let inspect = docker.inspect_container(id, None).await.map_err(|source| {
+        DockerError::InspectContainer {
+            id: id.into(),
+            source,
+        }
+    })?;
     Ok(inspect.state.and_then(|s| s.oom_killed).unwrap_or(false))
 }
 
@@ -95,15 +115,25 @@ pub async fn remove(docker: &Docker, id: &str) -> Result<(), DockerError> {
     };
     match docker.remove_container(id, Some(options)).await {
         Ok(()) => Ok(()),
-        Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => Ok(()),
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        }) => Ok(()),
         // 409: removal already in progress (e.g. a concurrent gc).
-        Err(bollard::errors::Error::DockerResponseServerError { status_code: 409, .. }) => Ok(()),
-        Err(source) => Err(DockerError::RemoveContainer { id: id.into(), source }),
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 409, ..
+        }) => Ok(()),
+        Err(source) => Err(DockerError::RemoveContainer {
+            id: id.into(),
+            source,
+        }),
     }
 }
 
 /// All containers (running or not) that carry `label` (optionally `label=value`).
-pub async fn list_labelled(docker: &Docker, label: &str) -> Result<Vec<ContainerSummary>, DockerError> {
+pub async fn list_labelled(
+    docker: &Docker,
+    label: &str,
+) -> Result<Vec<ContainerSummary>, DockerError> {
     let mut filters = HashMap::new();
     filters.insert("label".to_string(), vec![label.to_string()]);
     let options = ListContainersOptions {

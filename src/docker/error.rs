@@ -3,7 +3,9 @@ use bollard::errors::Error as BollardError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DockerError {
-    #[error("cannot reach the Docker daemon ({endpoint}): {source}. Start it (scripts/ensure-docker) or set DOCKER_HOST.")]
+    #[error(
+        "cannot reach the Docker daemon ({endpoint}): {source}. Start it (scripts/ensure-docker) or set DOCKER_HOST."
+    )]
     Connect {
         endpoint: String,
         source: BollardError,
@@ -12,11 +14,15 @@ pub enum DockerError {
     Version(BollardError),
     #[error("Docker daemon: `info` failed: {0}")]
     Info(BollardError),
-    #[error("image `{image}` not found on the daemon: build it with `make images` (or `crucible images build`)")]
+    #[error(
+        "image `{image}` not found on the daemon: build it with `make images` (or `crucible images build`)"
+    )]
     ImageMissing { image: String },
     #[error("image `{image}`: inspect failed: {source}")]
     InspectImage { image: String, source: BollardError },
-    #[error("runtime `{runtime}` was asked for but the daemon offers only [{offered}]: refusing to fall back (register it in /etc/docker/daemon.json and restart dockerd)")]
+    #[error(
+        "runtime `{runtime}` was asked for but the daemon offers only [{offered}]: refusing to fall back (register it in /etc/docker/daemon.json and restart dockerd)"
+    )]
     RuntimeUnavailable { runtime: String, offered: String },
     #[error("create container from `{image}`: {source}")]
     CreateContainer { image: String, source: BollardError },
@@ -41,6 +47,12 @@ pub enum DockerError {
 impl DockerError {
     /// Whether the daemon said the image does not exist (so the fix is to build it, not retry).
     pub fn is_missing_image(source: &BollardError) -> bool {
-        matches!(source, BollardError::DockerResponseServerError { status_code: 404, .. })
+        matches!(
+            source,
+            BollardError::DockerResponseServerError {
+                status_code: 404,
+                ..
+            }
+        )
     }
 }

@@ -4,6 +4,6 @@ pub mod container;
 mod error;
 pub mod labels;
 
+pub use bollard::Docker;
 pub use client::{connect, image_id, require_runtime, runtimes};
 pub use error::DockerError;
-pub use bollard::Docker;

@@ -89,7 +89,10 @@ pub fn split_trailer(stdout: &[u8]) -> (&[u8], Option<Trailer>) {
             if n > line_start {
                 return (stdout, None);
             }
-            (ReportState::Present(body[line_start - n..line_start].to_vec()), line_start - n)
+            (
+                ReportState::Present(body[line_start - n..line_start].to_vec()),
+                line_start - n,
+            )
         }
     };
     let trailer = Trailer {
@@ -163,7 +166,8 @@ mod tests {
 
     #[test]
     fn a_forged_trailer_before_the_real_one_stays_candidate_output() {
-        let forged = "\n@@crucible-trailer@@ v=1 rc=0 cpu_usec= mem_peak= report_len=-1 unpack=ok\n";
+        let forged =
+            "\n@@crucible-trailer@@ v=1 rc=0 cpu_usec= mem_peak= report_len=-1 unpack=ok\n";
         let real = "\n@@crucible-trailer@@ v=1 rc=1 cpu_usec= mem_peak= report_len=-1 unpack=ok\n";
         let out = format!("x{forged}y{real}");
         let (candidate, t) = split_trailer(out.as_bytes());
@@ -174,10 +178,24 @@ mod tests {
     #[test]
     fn missing_or_mangled_trailers_are_none() {
         assert!(split_trailer(b"just output\n").1.is_none());
-        assert!(split_trailer(b"\n@@crucible-trailer@@ v=1 rc=0 report_len=99 unpack=ok\n").1.is_none());
-        assert!(split_trailer(b"\n@@crucible-trailer@@ v=1 rc=0 evil=1 report_len=-1 unpack=ok\n").1.is_none());
-        assert!(split_trailer(b"\n@@crucible-trailer@@ v=1 rc=0 report_len=-1 unpack=ok").1.is_none());
-        let (_, t) = split_trailer(b"\n@@crucible-trailer@@ v=1 rc=2 cpu_usec= mem_peak= report_len=-2 unpack=ok\n");
+        assert!(
+            split_trailer(b"\n@@crucible-trailer@@ v=1 rc=0 report_len=99 unpack=ok\n")
+                .1
+                .is_none()
+        );
+        assert!(
+            split_trailer(b"\n@@crucible-trailer@@ v=1 rc=0 evil=1 report_len=-1 unpack=ok\n")
+                .1
+                .is_none()
+        );
+        assert!(
+            split_trailer(b"\n@@crucible-trailer@@ v=1 rc=0 report_len=-1 unpack=ok")
+                .1
+                .is_none()
+        );
+        let (_, t) = split_trailer(
+            b"\n@@crucible-trailer@@ v=1 rc=2 cpu_usec= mem_peak= report_len=-2 unpack=ok\n",
+        );
         assert_eq!(t.unwrap().report, ReportState::TooLarge);
     }
 }

@@ -3,11 +3,11 @@
 use super::entrypoint::{self, ReportState};
 use super::judge::{self, Evidence, Expectation, KillReason};
 use super::live::LiveContainers;
-use super::output::{capture, BoundedBuffer};
+use super::output::{BoundedBuffer, capture};
 use super::payload::Payload;
 use super::policy::{SandboxPolicy, WORKDIR};
 use super::result::{CapturedOutput, ExecutionResult};
-use crate::docker::{self, container, labels, Docker, DockerError};
+use crate::docker::{self, Docker, DockerError, container, labels};
 use crate::limits::Limits;
 use crate::verdict::Verdict;
 use bollard::container::LogOutput;
@@ -113,7 +113,11 @@ impl Sandbox {
         result
     }
 
-    async fn run_in_container(&self, spec: &ExecutionSpec, result: &mut ExecutionResult) -> Result<(), DockerError> {
+    async fn run_in_container(
+        &self,
+        spec: &ExecutionSpec,
+        result: &mut ExecutionResult,
+    ) -> Result<(), DockerError> {
         result.image_id = Some(self.image_id(&spec.image).await?);
         let mut cmd = vec![
             "/bin/sh".to_string(),
@@ -145,7 +149,12 @@ impl Sandbox {
         outcome
     }
 
-    async fn drive(&self, id: &str, spec: &ExecutionSpec, result: &mut ExecutionResult) -> Result<(), DockerError> {
+    async fn drive(
+        &self,
+        id: &str,
+        spec: &ExecutionSpec,
+        result: &mut ExecutionResult,
+    ) -> Result<(), DockerError> {
         let attached = container::attach(&self.docker, id).await?;
         let mut output = attached.output;
         let mut input = attached.input;
@@ -173,7 +182,12 @@ impl Sandbox {
         if killed_for.is_some() {
             container::kill(&self.docker, id).await?;
         }
-        let exit = match tokio::time::timeout(AFTER_KILL_GRACE + limits.timeout, container::wait(&self.docker, id)).await {
+        let exit = match tokio::time::timeout(
+            AFTER_KILL_GRACE + limits.timeout,
+            container::wait(&self.docker, id),
+        )
+        .await
+        {
             Ok(exit) => exit?,
             Err(_) => {
                 return Err(DockerError::WaitContainer {
@@ -181,7 +195,7 @@ impl Sandbox {
                     source: bollard::errors::Error::DockerStreamError {
                         error: "the container did not stop after it was killed".into(),
                     },
-                })
+                });
             }
         };
         result.wall_ms = started.elapsed().as_millis() as u64;
@@ -194,13 +208,20 @@ impl Sandbox {
         let oom_killed = container::oom_killed(&self.docker, id).await?;
 
         let (candidate_stdout, trailer) = entrypoint::split_trailer(stdout.bytes());
-        let candidate_stdout_total = stdout.total() - (stdout.bytes().len() - candidate_stdout.len()) as u64;
+        let candidate_stdout_total =
+            stdout.total() - (stdout.bytes().len() - candidate_stdout.len()) as u64;
         let over_cap = killed_for.is_none() && candidate_stdout_total > limits.output_bytes;
-        result.stdout = capture(candidate_stdout, candidate_stdout_total, limits.output_bytes);
+        result.stdout = capture(
+            candidate_stdout,
+            candidate_stdout_total,
+            limits.output_bytes,
+        );
         result.stderr = capture(stderr.bytes(), stderr.total(), limits.output_bytes);
         let report = match (&trailer, spec.expectation.report) {
             (Some(t), Some(format)) => match &t.report {
-                ReportState::Present(bytes) => Some(crate::testreport::parse(format, bytes).map_err(|e| e.to_string())),
+                ReportState::Present(bytes) => {
+                    Some(crate::testreport::parse(format, bytes).map_err(|e| e.to_string()))
+                }
                 _ => None,
             },
             _ => None,
@@ -241,7 +262,9 @@ async fn collect(
 ) -> bool {
     while let Some(item) = output.next().await {
         match item {
-            Ok(LogOutput::StdOut { message }) | Ok(LogOutput::Console { message }) => stdout.push(&message),
+            Ok(LogOutput::StdOut { message }) | Ok(LogOutput::Console { message }) => {
+                stdout.push(&message)
+            }
             Ok(LogOutput::StdErr { message }) => stderr.push(&message),
             Ok(LogOutput::StdIn { .. }) => {}
             Err(e) => {

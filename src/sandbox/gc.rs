@@ -1,5 +1,5 @@
 //! Finding and removing containers crucible left behind.
-use crate::docker::{container, labels, Docker, DockerError};
+use crate::docker::{Docker, DockerError, container, labels};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GcScope {
@@ -17,7 +17,10 @@ pub struct Removed {
     pub task: Option<String>,
 }
 
-pub async fn collect_garbage(docker: &Docker, scope: GcScope) -> Result<(Vec<Removed>, Vec<DockerError>), DockerError> {
+pub async fn collect_garbage(
+    docker: &Docker,
+    scope: GcScope,
+) -> Result<(Vec<Removed>, Vec<DockerError>), DockerError> {
     let found = container::list_labelled(docker, labels::OWNER).await?;
     let mut removed = Vec::new();
     let mut failures = Vec::new();
@@ -32,7 +35,10 @@ pub async fn collect_garbage(docker: &Docker, scope: GcScope) -> Result<(Vec<Rem
         let orphan = match labels_of.get(labels::HOST) {
             Some(host) if *host == me => !owner_alive(&owner),
             _ => {
-                let created: u64 = labels_of.get(labels::CREATED).and_then(|c| c.parse().ok()).unwrap_or(0);
+                let created: u64 = labels_of
+                    .get(labels::CREATED)
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(0);
                 now.saturating_sub(created) > 24 * 3600
             }
         };
@@ -58,7 +64,10 @@ fn owner_alive(owner: &str) -> bool {
     if owner == labels::instance_id() {
         return true;
     }
-    match owner.split_once('-').and_then(|(pid, _)| pid.parse::<u32>().ok()) {
+    match owner
+        .split_once('-')
+        .and_then(|(pid, _)| pid.parse::<u32>().ok())
+    {
         Some(pid) => std::path::Path::new(&format!("/proc/{pid}")).exists(),
         None => false,
     }

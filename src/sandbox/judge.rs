@@ -57,19 +57,23 @@ pub fn judge(e: Evidence<'_>, x: &Expectation) -> Judgement {
                 Verdict::Timeout,
                 format!("killed after {:.1}s wall clock", e.timeout_secs),
                 tests,
-            )
+            );
         }
         Some(KillReason::Output) => {
             return verdict(
                 Verdict::OutputLimit,
                 format!("output passed the {} byte cap; killed", e.output_cap),
                 tests,
-            )
+            );
         }
         None => {}
     }
     if e.oom_killed {
-        return verdict(Verdict::MemoryLimit, "the kernel OOM killer fired in the container".into(), tests);
+        return verdict(
+            Verdict::MemoryLimit,
+            "the kernel OOM killer fired in the container".into(),
+            tests,
+        );
     }
     let Some(trailer) = e.trailer else {
         return verdict(
@@ -90,7 +94,11 @@ pub fn judge(e: Evidence<'_>, x: &Expectation) -> Judgement {
     }
     let rc = trailer.rc;
     if x.error_exit_codes.contains(&rc) {
-        return verdict(Verdict::Error, format!("the tests could not run (exit code {rc})"), tests);
+        return verdict(
+            Verdict::Error,
+            format!("the tests could not run (exit code {rc})"),
+            tests,
+        );
     }
     let Some(_format) = x.report else {
         return if rc == 0 {
@@ -100,26 +108,48 @@ pub fn judge(e: Evidence<'_>, x: &Expectation) -> Judgement {
         };
     };
     if trailer.report == ReportState::TooLarge {
-        return verdict(Verdict::Error, "the test report is larger than 4 MiB".into(), tests);
+        return verdict(
+            Verdict::Error,
+            "the test report is larger than 4 MiB".into(),
+            tests,
+        );
     }
     let failed = tests
         .iter()
         .filter(|t| matches!(t.outcome, TestOutcome::Failed | TestOutcome::Error))
         .count();
-    let passed = tests.iter().filter(|t| t.outcome == TestOutcome::Passed).count();
+    let passed = tests
+        .iter()
+        .filter(|t| t.outcome == TestOutcome::Passed)
+        .count();
     if failed > 0 {
         return verdict(
             Verdict::Failed,
-            format!("{failed} of {} test cases failed (exit code {rc})", tests.len()),
+            format!(
+                "{failed} of {} test cases failed (exit code {rc})",
+                tests.len()
+            ),
             tests,
         );
     }
     if let Some(problem) = report_problem {
-        return verdict(Verdict::Error, format!("test report: {problem} (exit code {rc})"), tests);
+        return verdict(
+            Verdict::Error,
+            format!("test report: {problem} (exit code {rc})"),
+            tests,
+        );
     }
     if e.report.is_none() || trailer.report == ReportState::Missing {
-        let v = if rc == 0 { Verdict::Error } else { Verdict::Failed };
-        return verdict(v, format!("the test command wrote no report (exit code {rc})"), tests);
+        let v = if rc == 0 {
+            Verdict::Error
+        } else {
+            Verdict::Failed
+        };
+        return verdict(
+            v,
+            format!("the test command wrote no report (exit code {rc})"),
+            tests,
+        );
     }
     if rc != 0 {
         return verdict(
@@ -139,9 +169,17 @@ pub fn judge(e: Evidence<'_>, x: &Expectation) -> Judgement {
         );
     }
     if passed == 0 {
-        return verdict(Verdict::Error, "the report holds no passing test case".into(), tests);
+        return verdict(
+            Verdict::Error,
+            "the report holds no passing test case".into(),
+            tests,
+        );
     }
-    verdict(Verdict::Passed, format!("{passed} test cases passed"), tests)
+    verdict(
+        Verdict::Passed,
+        format!("{passed} test cases passed"),
+        tests,
+    )
 }
 
 /// The signal that ended a command, from a shell-style exit status (128+n).

@@ -1,5 +1,5 @@
 //! Containers in flight, so that every path (error, panic, cancellation, Ctrl-C) removes them.
-use crate::docker::{container, Docker};
+use crate::docker::{Docker, container};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
@@ -43,7 +43,12 @@ impl LiveContainers {
 
 impl Drop for LiveGuard {
     fn drop(&mut self) {
-        let still_live = self.live.ids.lock().map(|s| s.contains(&self.id)).unwrap_or(false);
+        let still_live = self
+            .live
+            .ids
+            .lock()
+            .map(|s| s.contains(&self.id))
+            .unwrap_or(false);
         if !still_live {
             return;
         }

@@ -12,5 +12,5 @@ mod result;
 pub use executor::{ExecutionSpec, Sandbox};
 pub use judge::{Expectation, KillReason};
 pub use payload::{Payload, PayloadError, PayloadLimits};
-pub use policy::{SandboxPolicy, SANDBOX_UID, WORKDIR};
+pub use policy::{SANDBOX_UID, SandboxPolicy, WORKDIR};
 pub use result::{CapturedOutput, ExecutionResult};

@@ -22,7 +22,8 @@ impl BoundedBuffer {
     pub fn push(&mut self, chunk: &[u8]) {
         self.total += chunk.len() as u64;
         let room = self.keep.saturating_sub(self.bytes.len());
-        self.bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        self.bytes
+            .extend_from_slice(&chunk[..chunk.len().min(room)]);
     }
 
     /// More arrived than can be kept.

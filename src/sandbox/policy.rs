@@ -47,7 +47,10 @@ impl SandboxPolicy {
         limits: &Limits,
         labels: HashMap<String, String>,
     ) -> ContainerCreateBody {
-        let (uid, gid) = self.user.split_once(':').unwrap_or((&self.user, &self.user));
+        let (uid, gid) = self
+            .user
+            .split_once(':')
+            .unwrap_or((&self.user, &self.user));
         let mut tmpfs = HashMap::new();
         // exec: compiled tests run from /tmp and /work; nosuid/nodev keep the mounts inert.
         tmpfs.insert(

@@ -1,5 +1,7 @@
+mod definition;
 mod language;
-mod task;
 
+pub use definition::{
+    CandidateSpec, LimitsFile, REFERENCE_DIR, STUB_DIR, TASK_FILE, Task, TaskError, TaskFile,
+};
 pub use language::{Language, REPORT_PATH};
-pub use task::{CandidateSpec, LimitsFile, Task, TaskError, TaskFile, REFERENCE_DIR, STUB_DIR, TASK_FILE};
