@@ -1,1 +1,12 @@
-//! (wired by its module files)
+//! `crucible run`'s engine: plan, schedule, record.
+mod engine;
+mod job;
+mod key;
+mod progress;
+mod writer;
+
+pub use engine::{CandidateLoader, Engine, EngineConfig, RunOutcome};
+pub use job::{now_ms, Job};
+pub use key::execution_key;
+pub use progress::{Progress, ProgressMode};
+pub use writer::StoreWriter;

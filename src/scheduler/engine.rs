@@ -1,0 +1,171 @@
+//! The scheduler: one loop that owns the run's state. It keeps at most `concurrency` containers
+//! in flight, hands every result to the store writer the moment it arrives, retries infra errors
+//! with backoff, and on shutdown removes what is in flight and records it as interrupted.
+use super::job::{Attempt, Job};
+use super::key::execution_key;
+use super::progress::Progress;
+use super::writer::StoreWriter;
+use crate::sandbox::{ExecutionResult, Sandbox};
+use crate::store::FinalKey;
+use crate::task::{execution_spec, read_candidate_dir, CandidateSource, Task};
+use crate::verdict::Verdict;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub run_id: String,
+    pub concurrency: usize,
+    /// Retries of an infra error (attempts = 1 + retries).
+    pub max_retries: u32,
+    pub backoff: Duration,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RunOutcome {
+    pub executed: u64,
+    pub skipped: u64,
+    pub infra_errors_left: u64,
+    pub interrupted: bool,
+}
+
+/// Reads a candidate's files when it is dispatched (e.g. a line of a JSONL file).
+pub type CandidateLoader =
+    dyn Fn(&Task, &crate::task::CandidateRef) -> Result<std::collections::BTreeMap<String, Vec<u8>>, String> + Send + Sync;
+
+pub struct Engine<'a> {
+    pub sandbox: Arc<Sandbox>,
+    pub tasks: Arc<Vec<Task>>,
+    pub config: EngineConfig,
+    pub done: HashSet<FinalKey>,
+    pub writer: &'a StoreWriter,
+    pub progress: &'a mut Progress,
+    pub shutdown: Arc<Notify>,
+    pub load_candidate: &'a CandidateLoader,
+}
+
+impl Engine<'_> {
+    pub async fn run(mut self, jobs: impl Iterator<Item = Job>) -> RunOutcome {
+        let mut outcome = RunOutcome::default();
+        let mut jobs = jobs.peekable();
+        let mut retries: VecDeque<(Instant, Attempt)> = VecDeque::new();
+        let mut in_flight: JoinSet<ExecutionResult> = JoinSet::new();
+        let mut attempts: HashMap<tokio::task::Id, Attempt> = HashMap::new();
+        let shutdown = self.shutdown.clone();
+        loop {
+            // Fill free slots: due retries first, then new jobs.
+            while in_flight.len() < self.config.concurrency {
+                let next = match retries.front() {
+                    Some((due, _)) if *due <= Instant::now() => retries.pop_front().map(|(_, a)| a),
+                    _ => match jobs.next() {
+                        Some(job) => Some(Attempt { job, attempt: 1, key: String::new() }),
+                        None => None,
+                    },
+                };
+                let Some(attempt) = next else { break };
+                if let Some((attempt, spec)) = self.prepare(attempt, &mut outcome).await {
+                    let sandbox = self.sandbox.clone();
+                    let handle = in_flight.spawn(async move { sandbox.run(&spec).await });
+                    attempts.insert(handle.id(), attempt);
+                }
+            }
+            if in_flight.is_empty() && retries.is_empty() && jobs.peek().is_none() {
+                break;
+            }
+            let next_retry = retries.front().map(|(due, _)| *due);
+            tokio::select! {
+                Some(joined) = in_flight.join_next_with_id() => {
+                    let (id, result) = match joined {
+                        Ok((id, r)) => (id, r),
+                        Err(e) => {
+                            // A panic in one execution must not lose the run: record it as infra.
+                            let id = e.id();
+                            let attempt = attempts.remove(&id).expect("tracked");
+                            let rec = attempt.record_without_container(&self.config.run_id, Verdict::InfraError, format!("crucible panicked: {e}"));
+                            self.progress.finished(&rec, false);
+                            self.writer.send(rec);
+                            outcome.infra_errors_left += 1;
+                            continue;
+                        }
+                    };
+                    let attempt = attempts.remove(&id).expect("tracked");
+                    let record = attempt.record(&self.config.run_id, &result);
+                    let retry = result.verdict == Verdict::InfraError && attempt.attempt <= self.config.max_retries;
+                    self.progress.finished(&record, retry);
+                    self.writer.send(record);
+                    outcome.executed += 1;
+                    if retry {
+                        let delay = self.config.backoff * 2u32.saturating_pow(attempt.attempt - 1);
+                        let mut again = attempt.clone();
+                        again.attempt += 1;
+                        retries.push_back((Instant::now() + delay, again));
+                    } else if result.verdict == Verdict::InfraError {
+                        outcome.infra_errors_left += 1;
+                    }
+                }
+                _ = sleep_until_opt(next_retry), if in_flight.is_empty() || next_retry.is_some() => {}
+                _ = shutdown.notified() => {
+                    outcome.interrupted = true;
+                    in_flight.abort_all();
+                    let removed = self.sandbox.remove_all_live().await;
+                    self.progress.message(&format!("interrupted: removed {removed} container(s) in flight"));
+                    for (_, attempt) in attempts.drain() {
+                        let rec = attempt.record_without_container(&self.config.run_id, Verdict::Interrupted, "the run was interrupted".into());
+                        self.writer.send(rec);
+                    }
+                    while in_flight.join_next().await.is_some() {}
+                    break;
+                }
+            }
+        }
+        outcome
+    }
+
+    /// Build the execution, compute its key, and skip it when resume already has a verdict.
+    async fn prepare(&mut self, mut attempt: Attempt, outcome: &mut RunOutcome) -> Option<(Attempt, crate::sandbox::ExecutionSpec)> {
+        let run_id = self.config.run_id.clone();
+        let task = &self.tasks[attempt.job.task_index];
+        let files = match &attempt.job.candidate.source {
+            CandidateSource::Dir(dir) => read_candidate_dir(dir).map_err(|e| e.to_string()),
+            CandidateSource::Inline(files) => Ok(files.clone()),
+            CandidateSource::JsonlLine { .. } => (self.load_candidate)(task, &attempt.job.candidate),
+        };
+        let spec = files.and_then(|f| execution_spec(task, &f, Some(&run_id)).map_err(|e| e.to_string()));
+        let spec = match spec {
+            Ok(spec) => spec,
+            Err(message) => {
+                let rec = attempt.record_without_container(&run_id, Verdict::InvalidInput, message);
+                self.progress.finished(&rec, false);
+                self.writer.send(rec);
+                outcome.executed += 1;
+                return None;
+            }
+        };
+        // A missing image is an infra error of the attempt (retried), not of the candidate.
+        let image_id = self.sandbox.image_id(&spec.image).await.unwrap_or_default();
+        attempt.key = execution_key(&task.id, &image_id, &spec, self.sandbox.policy().runtime.as_deref());
+        let final_key = FinalKey {
+            key: attempt.key.clone(),
+            model: attempt.job.candidate.model.clone(),
+            sample: attempt.job.candidate.sample,
+            repeat: attempt.job.repeat,
+        };
+        if attempt.attempt == 1 && self.done.contains(&final_key) {
+            self.progress.skipped(1);
+            outcome.skipped += 1;
+            return None;
+        }
+        Some((attempt, spec))
+    }
+}
+
+async fn sleep_until_opt(due: Option<Instant>) {
+    match due {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,83 @@
+//! One unit of work, and the record it ends in.
+use crate::sandbox::ExecutionResult;
+use crate::store::ExecutionRecord;
+use crate::task::CandidateRef;
+use crate::verdict::Verdict;
+
+/// One (task, candidate, repeat); the candidate's files are read only when it is dispatched.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub task_index: usize,
+    pub candidate: CandidateRef,
+    pub repeat: u32,
+}
+
+/// A job being tried for the `attempt`-th time, with the key it was dispatched under.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub job: Job,
+    pub attempt: u32,
+    pub key: String,
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl Attempt {
+    pub fn record(&self, run_id: &str, r: &ExecutionResult) -> ExecutionRecord {
+        ExecutionRecord {
+            run_id: run_id.into(),
+            task_id: self.job.candidate.task_id.clone(),
+            model: self.job.candidate.model.clone(),
+            sample: self.job.candidate.sample,
+            repeat: self.job.repeat,
+            attempt: self.attempt,
+            key: self.key.clone(),
+            verdict: r.verdict,
+            reason: r.reason.clone(),
+            exit_code: r.exit_code,
+            signal: r.signal,
+            wall_ms: r.wall_ms,
+            cpu_ms: r.cpu_ms,
+            peak_memory_bytes: r.peak_memory_bytes,
+            stdout: r.stdout.text.clone(),
+            stderr: r.stderr.text.clone(),
+            output_truncated: r.stdout.truncated || r.stderr.truncated,
+            image_id: r.image_id.clone(),
+            payload_sha256: r.payload_sha256.clone(),
+            finished_at_ms: now_ms(),
+            tests: r.tests.clone(),
+        }
+    }
+
+    /// A record for an attempt that never reached a container (refused input, interruption…).
+    pub fn record_without_container(&self, run_id: &str, verdict: Verdict, reason: String) -> ExecutionRecord {
+        ExecutionRecord {
+            run_id: run_id.into(),
+            task_id: self.job.candidate.task_id.clone(),
+            model: self.job.candidate.model.clone(),
+            sample: self.job.candidate.sample,
+            repeat: self.job.repeat,
+            attempt: self.attempt,
+            key: self.key.clone(),
+            verdict,
+            reason,
+            exit_code: None,
+            signal: None,
+            wall_ms: 0,
+            cpu_ms: None,
+            peak_memory_bytes: None,
+            stdout: String::new(),
+            stderr: String::new(),
+            output_truncated: false,
+            image_id: None,
+            payload_sha256: None,
+            finished_at_ms: now_ms(),
+            tests: Vec::new(),
+        }
+    }
+}
