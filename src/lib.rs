@@ -2,6 +2,7 @@
 //!
 //! The library is the engine; `src/main.rs` is a thin CLI over it.
 pub mod docker;
+pub mod images;
 pub mod limits;
 pub mod report;
 pub mod sandbox;
@@ -11,6 +12,5 @@ pub mod suites;
 pub mod task;
 pub mod testreport;
 pub mod verdict;
-pub mod images;
 
 pub use verdict::Verdict;

@@ -43,7 +43,9 @@ pub const GIB: u64 = 1024 * MIB;
 /// Parse `256MiB`, `1g`, `512m`, `1048576` (bytes). Units are binary (k = KiB).
 pub fn parse_bytes(text: &str) -> Result<u64, String> {
     let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
     let value: f64 = num
         .parse()
@@ -53,7 +55,11 @@ pub fn parse_bytes(text: &str) -> Result<u64, String> {
         "k" | "kb" | "kib" => KIB,
         "m" | "mb" | "mib" => MIB,
         "g" | "gb" | "gib" => GIB,
-        other => return Err(format!("`{text}`: unknown size unit `{other}` (use KiB, MiB or GiB)")),
+        other => {
+            return Err(format!(
+                "`{text}`: unknown size unit `{other}` (use KiB, MiB or GiB)"
+            ));
+        }
     };
     let bytes = value * scale as f64;
     if !(bytes.is_finite() && bytes >= 1.0 && bytes < u64::MAX as f64) {
@@ -71,7 +77,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     };
     match d {
         Some(d) if !d.is_zero() => Ok(d),
-        _ => Err(format!("`{text}` is not a duration (examples: 10s, 1500ms, 2m)")),
+        _ => Err(format!(
+            "`{text}` is not a duration (examples: 10s, 1500ms, 2m)"
+        )),
     }
 }
 
@@ -112,14 +120,21 @@ mod tests {
         assert_eq!(parse_bytes("1.5k").unwrap(), 1536);
         assert_eq!(parse_bytes("4096").unwrap(), 4096);
         assert!(parse_bytes("lots").is_err());
-        assert!(parse_bytes("1TiB").unwrap_err().contains("unknown size unit"));
+        assert!(
+            parse_bytes("1TiB")
+                .unwrap_err()
+                .contains("unknown size unit")
+        );
         assert!(parse_bytes("0").is_err());
     }
 
     #[test]
     fn durations_parse_plain_seconds_and_units() {
         assert_eq!(parse_duration("10").unwrap(), Duration::from_secs(10));
-        assert_eq!(parse_duration("1500ms").unwrap(), Duration::from_millis(1500));
+        assert_eq!(
+            parse_duration("1500ms").unwrap(),
+            Duration::from_millis(1500)
+        );
         assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("soon").is_err());

@@ -37,7 +37,12 @@ pub struct SetArgs {
     pub base: Option<String>,
     /// Extra CA certificate (a PEM .crt file, or a directory of *.crt) to trust while building, e.g.
     /// a proxy's. Repeatable; the env var takes a ':'-separated list.
-    #[arg(long, env = "CRUCIBLE_EXTRA_CA", value_name = "PATH", value_delimiter = ':')]
+    #[arg(
+        long,
+        env = "CRUCIBLE_EXTRA_CA",
+        value_name = "PATH",
+        value_delimiter = ':'
+    )]
     pub extra_ca: Vec<PathBuf>,
 }
 
@@ -59,7 +64,10 @@ pub struct BuildArgs {
 fn parse_language(s: &str) -> Result<Language, String> {
     Language::parse(s).ok_or_else(|| {
         let known: Vec<&str> = Language::ALL.iter().map(|l| l.as_str()).collect();
-        format!("unknown language {s:?}; expected one of {}", known.join(", "))
+        format!(
+            "unknown language {s:?}; expected one of {}",
+            known.join(", ")
+        )
     })
 }
 

@@ -37,7 +37,9 @@ pub async fn ensure_base_image(docker: &Docker, set: &ImageSet) -> Result<String
     base_image_id(docker, base_ref)
         .await?
         .ok_or_else(|| ImagesError::BaseImage {
-            message: format!("{BASE_SCRIPT} finished but {DEFAULT_BASE_IMAGE} still does not exist"),
+            message: format!(
+                "{BASE_SCRIPT} finished but {DEFAULT_BASE_IMAGE} still does not exist"
+            ),
         })
 }
 
@@ -48,10 +50,16 @@ async fn run_base_script(repo_root: &Path) -> Result<(), ImagesError> {
     );
     if !script.is_file() {
         return Err(ImagesError::BaseImage {
-            message: format!("base image {DEFAULT_BASE_IMAGE} is missing and {} does not exist: {how}", script.display()),
+            message: format!(
+                "base image {DEFAULT_BASE_IMAGE} is missing and {} does not exist: {how}",
+                script.display()
+            ),
         });
     }
-    tracing::info!("base image {DEFAULT_BASE_IMAGE} is missing: running {}", script.display());
+    tracing::info!(
+        "base image {DEFAULT_BASE_IMAGE} is missing: running {}",
+        script.display()
+    );
     // stderr stays attached so the user sees the script's progress.
     let status = tokio::process::Command::new("bash")
         .arg(&script)
@@ -62,10 +70,16 @@ async fn run_base_script(repo_root: &Path) -> Result<(), ImagesError> {
     match status {
         Ok(status) if status.success() => Ok(()),
         Ok(status) => Err(ImagesError::BaseImage {
-            message: format!("base image {DEFAULT_BASE_IMAGE} is missing and {} failed ({status}); {how}", script.display()),
+            message: format!(
+                "base image {DEFAULT_BASE_IMAGE} is missing and {} failed ({status}); {how}",
+                script.display()
+            ),
         }),
         Err(err) => Err(ImagesError::BaseImage {
-            message: format!("base image {DEFAULT_BASE_IMAGE} is missing and {} could not be started ({err}); {how}", script.display()),
+            message: format!(
+                "base image {DEFAULT_BASE_IMAGE} is missing and {} could not be started ({err}); {how}",
+                script.display()
+            ),
         }),
     }
 }

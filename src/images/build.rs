@@ -122,7 +122,10 @@ async fn point_latest(docker: &Docker, lang: Language, hash_tag: &str) -> Result
         match docker.inspect_image(&name).await {
             Ok(info) => Ok(info.id),
             Err(err) if is_not_found(&err) => Ok(None),
-            Err(source) => Err(ImagesError::Inspect { image: name, source }),
+            Err(source) => Err(ImagesError::Inspect {
+                image: name,
+                source,
+            }),
         }
     };
     let target = id_of(hash_tag.to_string()).await?;

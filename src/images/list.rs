@@ -67,13 +67,14 @@ pub async fn crucible_images(docker: &Docker) -> Result<Vec<ImageEntry>, ImagesE
         .all(false)
         .filters(&filter)
         .build();
-    let summaries = docker
-        .list_images(Some(options))
-        .await
-        .map_err(|source| ImagesError::List {
-            filter: format!("label={LABEL_IMAGE}"),
-            source,
-        })?;
+    let summaries =
+        docker
+            .list_images(Some(options))
+            .await
+            .map_err(|source| ImagesError::List {
+                filter: format!("label={LABEL_IMAGE}"),
+                source,
+            })?;
     Ok(summaries
         .into_iter()
         .map(|s| ImageEntry {

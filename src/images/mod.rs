@@ -20,7 +20,9 @@ pub use dirs::{ImageDir, find_image_dirs, find_repo_root};
 pub use error::ImagesError;
 pub use hash::{HASH_LEN, context_hash};
 pub use list::{ImageEntry, ImageState, ImageStatus, crucible_images, list};
-pub use naming::{DEFAULT_BASE_IMAGE, LABEL_CONTEXT_HASH, LABEL_IMAGE, hash_tag, latest_tag, repository};
+pub use naming::{
+    DEFAULT_BASE_IMAGE, LABEL_CONTEXT_HASH, LABEL_IMAGE, hash_tag, latest_tag, repository,
+};
 pub use prepare::{PreparedImage, prepare_images};
 pub use progress::ProgressMode;
 pub use prune::{PruneOutcome, prune};

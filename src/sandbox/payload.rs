@@ -32,7 +32,11 @@ pub enum PayloadError {
     #[error("entry `{0}`: empty path or empty component")]
     EmptyPath(String),
     #[error("entry `{path}`: path is {len} bytes, the limit is {max}")]
-    PathTooLong { path: String, len: usize, max: usize },
+    PathTooLong {
+        path: String,
+        len: usize,
+        max: usize,
+    },
     #[error("entry `{path}`: {kind} entries are not allowed (only regular files and directories)")]
     ForbiddenType { path: String, kind: String },
     #[error("entry `{0}`: setuid/setgid/sticky bits are not allowed")]
@@ -164,8 +168,11 @@ impl Payload {
                 });
             }
             // Count what the entry really holds, not what its header claims.
-            let read = std::io::copy(&mut (&mut entry).take(limits.max_total_bytes + 1), &mut std::io::sink())
-                .map_err(|e| PayloadError::Malformed(format!("{path}: {e}")))?;
+            let read = std::io::copy(
+                &mut (&mut entry).take(limits.max_total_bytes + 1),
+                &mut std::io::sink(),
+            )
+            .map_err(|e| PayloadError::Malformed(format!("{path}: {e}")))?;
             total += read;
             if total > limits.max_total_bytes {
                 return Err(PayloadError::TooLarge {
@@ -206,11 +213,17 @@ fn check_path(path: &str, limits: &PayloadLimits) -> Result<(), PayloadError> {
             max: limits.max_path_bytes,
         });
     }
-    if path.starts_with('/') || path.starts_with('\\') || path.contains(':') && path.len() > 1 && path.as_bytes()[1] == b':' {
+    if path.starts_with('/')
+        || path.starts_with('\\')
+        || path.contains(':') && path.len() > 1 && path.as_bytes()[1] == b':'
+    {
         return Err(PayloadError::AbsolutePath(path.into()));
     }
     if path.contains('\0') || path.contains('\\') {
-        return Err(PayloadError::Malformed(format!("entry `{}`: NUL or backslash in path", path.escape_debug())));
+        return Err(PayloadError::Malformed(format!(
+            "entry `{}`: NUL or backslash in path",
+            path.escape_debug()
+        )));
     }
     for component in path.split('/') {
         match component {
@@ -227,7 +240,14 @@ fn check_no_file_as_dir<'a>(paths: impl Iterator<Item = &'a str>) -> Result<(), 
     let files: std::collections::BTreeSet<&str> = paths.collect();
     for path in &files {
         let mut prefix = String::new();
-        for component in path.split('/').collect::<Vec<_>>().iter().rev().skip(1).rev() {
+        for component in path
+            .split('/')
+            .collect::<Vec<_>>()
+            .iter()
+            .rev()
+            .skip(1)
+            .rev()
+        {
             if !prefix.is_empty() {
                 prefix.push('/');
             }
@@ -318,21 +338,43 @@ mod tests {
         };
         let err = Payload::from_layers(&[&files(&[("a", "0123456789ab")])], &l).unwrap_err();
         assert!(matches!(err, PayloadError::TooLarge { total: 12, max: 10 }));
-        let err = Payload::from_layers(&[&files(&[("a", ""), ("b", ""), ("c", "")])], &l).unwrap_err();
-        assert!(matches!(err, PayloadError::TooManyEntries { count: 3, max: 2 }));
+        let err =
+            Payload::from_layers(&[&files(&[("a", ""), ("b", ""), ("c", "")])], &l).unwrap_err();
+        assert!(matches!(
+            err,
+            PayloadError::TooManyEntries { count: 3, max: 2 }
+        ));
     }
 
     #[test]
     fn foreign_archives_with_links_devices_or_traversal_are_refused() {
         let l = PayloadLimits::default();
         let cases = [
-            (raw_tar("evil", tar::EntryType::Symlink, 0o777, Some("/etc/passwd")), "symlink"),
-            (raw_tar("hard", tar::EntryType::Link, 0o644, Some("../../x")), "hardlink"),
-            (raw_tar("dev", tar::EntryType::Char, 0o644, None), "character device"),
+            (
+                raw_tar("evil", tar::EntryType::Symlink, 0o777, Some("/etc/passwd")),
+                "symlink",
+            ),
+            (
+                raw_tar("hard", tar::EntryType::Link, 0o644, Some("../../x")),
+                "hardlink",
+            ),
+            (
+                raw_tar("dev", tar::EntryType::Char, 0o644, None),
+                "character device",
+            ),
             (raw_tar("fifo", tar::EntryType::Fifo, 0o644, None), "FIFO"),
-            (raw_tar("../up", tar::EntryType::Regular, 0o644, None), "`..`"),
-            (raw_tar("/abs", tar::EntryType::Regular, 0o644, None), "absolute"),
-            (raw_tar("suid", tar::EntryType::Regular, 0o4755, None), "setuid"),
+            (
+                raw_tar("../up", tar::EntryType::Regular, 0o644, None),
+                "`..`",
+            ),
+            (
+                raw_tar("/abs", tar::EntryType::Regular, 0o644, None),
+                "absolute",
+            ),
+            (
+                raw_tar("suid", tar::EntryType::Regular, 0o4755, None),
+                "setuid",
+            ),
         ];
         for (bytes, expect) in cases {
             let err = Payload::from_tar(bytes, &l).unwrap_err().to_string();

@@ -77,7 +77,9 @@ impl Language {
                 "node --test --test-reporter=tap --test-reporter-destination=\"$CRUCIBLE_REPORT\" tests/"
             }
             Language::Go => "go test -json ./... > \"$CRUCIBLE_REPORT\"",
-            Language::Rust => "cargo test --offline -q > \"$CRUCIBLE_REPORT\" 2>&1; rc=$?; cat \"$CRUCIBLE_REPORT\"; exit $rc",
+            Language::Rust => {
+                "cargo test --offline -q > \"$CRUCIBLE_REPORT\" 2>&1; rc=$?; cat \"$CRUCIBLE_REPORT\"; exit $rc"
+            }
             Language::Java => "crucible-junit",
             Language::Cpp => "crucible-cpp-test",
         }

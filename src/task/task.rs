@@ -1,7 +1,7 @@
 //! A task: `tasks/<id>/task.toml` plus the task's own files (tests, fixtures) and a reference
 //! solution under `reference/`.
 use super::language::Language;
-use crate::limits::{parse_bytes, parse_duration, Limits};
+use crate::limits::{Limits, parse_bytes, parse_duration};
 use crate::testreport::ReportFormat;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -137,10 +137,15 @@ impl Task {
             )));
         }
         if !(file.price_usd.is_finite() && file.price_usd >= 0.0) {
-            return Err(invalid(format!("price_usd {} must be >= 0", file.price_usd)));
+            return Err(invalid(format!(
+                "price_usd {} must be >= 0",
+                file.price_usd
+            )));
         }
         if file.candidate.files.is_empty() {
-            return Err(invalid("candidate.files must name at least one file".into()));
+            return Err(invalid(
+                "candidate.files must name at least one file".into(),
+            ));
         }
         let limits = file.limits.apply(defaults).map_err(invalid)?;
         let files = read_task_files(dir).map_err(|source| TaskError::Read {
