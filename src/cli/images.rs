@@ -1,0 +1,196 @@
+//! `crucible images build|list|prune`: the CLI over `crucible::images`.
+use anyhow::Context;
+use bollard::Docker;
+use clap::{Args, Subcommand};
+use crucible::images::{self, BuildOptions, BuildStatus, ImageSet, ImageState, ProgressMode};
+use crucible::task::Language;
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+#[derive(Debug, Args)]
+pub struct ImagesArgs {
+    #[command(subcommand)]
+    pub command: ImagesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImagesCommand {
+    /// Build the runtime images whose sources changed (tags crucible/<lang>:<hash> and :latest).
+    Build(BuildArgs),
+    /// Show each runtime image: tag, size, age, and whether it matches the current sources.
+    List(SetArgs),
+    /// Remove crucible images that were not built from the current sources.
+    Prune(SetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// The crucible repository holding images/<lang>/ (default: the nearest ancestor of the current
+    /// directory that has one).
+    #[arg(long, env = "CRUCIBLE_REPO", value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    /// Only this language (repeatable): python, node, go, rust, java, cpp.
+    #[arg(long, value_name = "LANG", value_parser = parse_language)]
+    pub only: Vec<Language>,
+    /// Base image for the Dockerfiles instead of crucible/base:bookworm (e.g. debian:bookworm-slim).
+    #[arg(long, env = "CRUCIBLE_BASE_IMAGE", value_name = "IMAGE")]
+    pub base: Option<String>,
+    /// Extra CA certificate (a PEM .crt file, or a directory of *.crt) to trust while building, e.g.
+    /// a proxy's. Repeatable; the env var takes a ':'-separated list.
+    #[arg(
+        long,
+        env = "CRUCIBLE_EXTRA_CA",
+        value_name = "PATH",
+        value_delimiter = ':'
+    )]
+    pub extra_ca: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub set: SetArgs,
+    /// Rebuild even when an image for the current sources exists, without the layer cache.
+    #[arg(long)]
+    pub force: bool,
+    /// How many images to build at once.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub jobs: u16,
+    /// Print build output as plain lines even on a terminal.
+    #[arg(long)]
+    pub plain: bool,
+}
+
+fn parse_language(s: &str) -> Result<Language, String> {
+    Language::parse(s).ok_or_else(|| {
+        let known: Vec<&str> = Language::ALL.iter().map(|l| l.as_str()).collect();
+        format!(
+            "unknown language {s:?}; expected one of {}",
+            known.join(", ")
+        )
+    })
+}
+
+impl SetArgs {
+    fn image_set(&self) -> anyhow::Result<ImageSet> {
+        let repo_root = match &self.repo {
+            Some(repo) => repo.clone(),
+            None => {
+                let cwd = std::env::current_dir().context("cannot read the current directory")?;
+                images::find_repo_root(&cwd).with_context(|| {
+                    format!(
+                        "no images/<lang>/Dockerfile in {} or its parents: run this inside the crucible repository or pass --repo DIR",
+                        cwd.display()
+                    )
+                })?
+            }
+        };
+        Ok(ImageSet {
+            repo_root,
+            only: self.only.clone(),
+            base_image: self.base.clone(),
+            extra_ca: self.extra_ca.clone(),
+        })
+    }
+}
+
+/// Run `crucible images ...`; the exit code is 0 on success.
+pub async fn run(args: ImagesArgs) -> anyhow::Result<i32> {
+    let docker = Docker::connect_with_defaults()
+        .context("cannot set up the Docker client (check DOCKER_HOST)")?
+        .negotiate_version()
+        .await
+        .context("the Docker daemon is not reachable: start it (scripts/ensure-docker) and check `docker info`")?;
+    match args.command {
+        ImagesCommand::Build(build) => run_build(&docker, build).await,
+        ImagesCommand::List(set) => run_list(&docker, set).await,
+        ImagesCommand::Prune(set) => run_prune(&docker, set).await,
+    }
+}
+
+async fn run_build(docker: &Docker, args: BuildArgs) -> anyhow::Result<i32> {
+    let options = BuildOptions {
+        set: args.set.image_set()?,
+        force: args.force,
+        jobs: usize::from(args.jobs),
+        progress: if args.plain {
+            ProgressMode::Plain
+        } else {
+            ProgressMode::Auto
+        },
+    };
+    let started = Instant::now();
+    let outcomes = images::build(docker, &options).await?;
+    for outcome in &outcomes {
+        let what = match outcome.status {
+            BuildStatus::UpToDate => "up to date".to_string(),
+            BuildStatus::Built => format!("built in {:.1}s", outcome.duration.as_secs_f64()),
+        };
+        println!("{:<28} {what}", outcome.tag);
+    }
+    eprintln!(
+        "{} image(s) ready in {:.1}s",
+        outcomes.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(0)
+}
+
+async fn run_list(docker: &Docker, args: SetArgs) -> anyhow::Result<i32> {
+    let statuses = images::list(docker, &args.image_set()?).await?;
+    println!(
+        "{:<22} {:<14} {:>9} {:>6}  {:<13} CURRENT",
+        "IMAGE", "HASH", "SIZE", "AGE", "STATE"
+    );
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let mut all_current = true;
+    for status in &statuses {
+        let (hash, size, age) = match &status.latest {
+            Some(image) => (
+                image.context_hash.clone().unwrap_or_else(|| "-".into()),
+                format!("{:.0} MB", image.size_bytes as f64 / 1e6),
+                short_age(now - image.created),
+            ),
+            None => ("-".into(), "-".into(), "-".into()),
+        };
+        all_current &= status.state == ImageState::UpToDate;
+        println!(
+            "{:<22} {:<14} {:>9} {:>6}  {:<13} {}",
+            images::latest_tag(status.language),
+            hash,
+            size,
+            age,
+            status.state.as_str(),
+            status.current_hash.as_deref().unwrap_or("-"),
+        );
+    }
+    if !all_current {
+        eprintln!("run `crucible images build` to build the missing or stale images");
+    }
+    Ok(0)
+}
+
+async fn run_prune(docker: &Docker, args: SetArgs) -> anyhow::Result<i32> {
+    let outcome = images::prune(docker, &args.image_set()?).await?;
+    for name in &outcome.removed {
+        println!("removed {name}");
+    }
+    eprintln!(
+        "removed {} old image name(s); kept {} current",
+        outcome.removed.len(),
+        outcome.kept.len()
+    );
+    Ok(0)
+}
+
+fn short_age(seconds: i64) -> String {
+    match seconds.max(0) {
+        s if s < 120 => format!("{s}s"),
+        s if s < 7200 => format!("{}m", s / 60),
+        s if s < 172_800 => format!("{}h", s / 3600),
+        s => format!("{}d", s / 86_400),
+    }
+}

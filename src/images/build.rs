@@ -1,0 +1,213 @@
+//! `crucible images build`: build the images whose context changed, in parallel, and tag them.
+use super::base::ensure_base_image;
+use super::error::{ImagesError, is_not_found};
+use super::naming::{self, LABEL_CONTEXT_HASH, LABEL_IMAGE};
+use super::prepare::{PreparedImage, prepare_images};
+use super::progress::{ImageProgress, Progress, ProgressMode};
+use super::spec::ImageSet;
+use crate::task::Language;
+use bollard::Docker;
+use bollard::query_parameters::{BuildImageOptionsBuilder, TagImageOptionsBuilder};
+use futures_util::StreamExt;
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+/// Build output lines kept to explain a failure.
+const KEPT_LINES: usize = 25;
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub set: ImageSet,
+    /// Rebuild even when the hash tag exists, without Docker's layer cache (fresh packages).
+    pub force: bool,
+    /// How many images build at once (at least 1).
+    pub jobs: usize,
+    pub progress: ProgressMode,
+}
+
+impl BuildOptions {
+    pub fn new(set: ImageSet) -> BuildOptions {
+        BuildOptions {
+            set,
+            force: false,
+            jobs: 2,
+            progress: ProgressMode::Auto,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildStatus {
+    /// The hash tag existed: nothing was built (`latest` was re-pointed if needed).
+    UpToDate,
+    Built,
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildOutcome {
+    pub language: Language,
+    /// `crucible/<lang>:<hash>`; `crucible/<lang>:latest` points at the same image.
+    pub tag: String,
+    pub status: BuildStatus,
+    pub duration: Duration,
+}
+
+/// Build every selected image whose context hash has no image yet (all of them with `force`).
+/// All builds run to their end; the first failure is returned after the others finished.
+pub async fn build(
+    docker: &Docker,
+    options: &BuildOptions,
+) -> Result<Vec<BuildOutcome>, ImagesError> {
+    let base_id = ensure_base_image(docker, &options.set).await?;
+    let images = prepare_images(&options.set, &base_id)?;
+    let progress = Progress::new(options.progress);
+    let results: Vec<Result<BuildOutcome, ImagesError>> =
+        futures_util::stream::iter(images.iter().map(|image| {
+            let shown = progress.image(&naming::repository(image.language()));
+            build_one(docker, options, image, shown)
+        }))
+        .buffered(options.jobs.max(1))
+        .collect()
+        .await;
+    results.into_iter().collect()
+}
+
+async fn build_one(
+    docker: &Docker,
+    options: &BuildOptions,
+    image: &PreparedImage,
+    shown: ImageProgress,
+) -> Result<BuildOutcome, ImagesError> {
+    let started = Instant::now();
+    let tag = image.hash_tag();
+    let status = if !options.force && image_exists(docker, &tag).await? {
+        BuildStatus::UpToDate
+    } else {
+        shown.line("building");
+        if let Err(err) = run_build(docker, options, image, &shown).await {
+            shown.finish("FAILED");
+            return Err(err);
+        }
+        BuildStatus::Built
+    };
+    point_latest(docker, image.language(), &tag).await?;
+    let duration = started.elapsed();
+    shown.finish(&match status {
+        BuildStatus::UpToDate => format!("{tag} up to date"),
+        BuildStatus::Built => format!("{tag} built in {:.1}s", duration.as_secs_f64()),
+    });
+    Ok(BuildOutcome {
+        language: image.language(),
+        tag,
+        status,
+        duration,
+    })
+}
+
+async fn image_exists(docker: &Docker, name: &str) -> Result<bool, ImagesError> {
+    match docker.inspect_image(name).await {
+        Ok(_) => Ok(true),
+        Err(err) if is_not_found(&err) => Ok(false),
+        Err(source) => Err(ImagesError::Inspect {
+            image: name.to_string(),
+            source,
+        }),
+    }
+}
+
+/// Make `crucible/<lang>:latest` the image tagged `hash_tag` (no-op when it already is).
+async fn point_latest(docker: &Docker, lang: Language, hash_tag: &str) -> Result<(), ImagesError> {
+    let latest = naming::latest_tag(lang);
+    let id_of = |name: String| async move {
+        match docker.inspect_image(&name).await {
+            Ok(info) => Ok(info.id),
+            Err(err) if is_not_found(&err) => Ok(None),
+            Err(source) => Err(ImagesError::Inspect {
+                image: name,
+                source,
+            }),
+        }
+    };
+    let target = id_of(hash_tag.to_string()).await?;
+    if target.is_some() && target == id_of(latest.clone()).await? {
+        return Ok(());
+    }
+    let options = TagImageOptionsBuilder::new()
+        .repo(&naming::repository(lang))
+        .tag("latest")
+        .build();
+    docker
+        .tag_image(hash_tag, Some(options))
+        .await
+        .map_err(|source| ImagesError::Tag {
+            image: hash_tag.to_string(),
+            tag: latest,
+            source,
+        })
+}
+
+/// Stream one `docker build`, feeding the progress display and keeping the tail for errors.
+async fn run_build(
+    docker: &Docker,
+    options: &BuildOptions,
+    image: &PreparedImage,
+    shown: &ImageProgress,
+) -> Result<(), ImagesError> {
+    let tag = image.hash_tag();
+    let lang = image.language().as_str();
+    let labels = HashMap::from([
+        (LABEL_IMAGE.to_string(), lang.to_string()),
+        (LABEL_CONTEXT_HASH.to_string(), image.hash.clone()),
+    ]);
+    let args: HashMap<String, String> = options.set.build_args().into_iter().collect();
+    let build_options = BuildImageOptionsBuilder::new()
+        .dockerfile("Dockerfile")
+        .t(&tag)
+        .rm(true)
+        .forcerm(true)
+        .nocache(options.force)
+        .buildargs(&args)
+        .labels(&labels)
+        .build();
+    let body = bollard::body_full(bytes::Bytes::from(image.context.clone()));
+    let mut stream = docker.build_image(build_options, None, Some(body));
+
+    let mut step = String::from("the start (before the first step)");
+    let mut tail: VecDeque<String> = VecDeque::with_capacity(KEPT_LINES);
+    let fail = |step: &str, message: String, tail: &VecDeque<String>| ImagesError::Build {
+        image: tag.clone(),
+        step: step.to_string(),
+        message,
+        last_lines: tail.iter().cloned().collect::<Vec<_>>().join("\n"),
+    };
+    while let Some(item) = stream.next().await {
+        let info = match item {
+            Ok(info) => info,
+            Err(err) => return Err(fail(&step, err.to_string(), &tail)),
+        };
+        if let Some(text) = info.stream.as_deref().or(info.status.as_deref()) {
+            for line in text.lines().map(str::trim_end).filter(|l| !l.is_empty()) {
+                if line.starts_with("Step ") {
+                    step = line.to_string();
+                }
+                if tail.len() == KEPT_LINES {
+                    tail.pop_front();
+                }
+                tail.push_back(line.to_string());
+                shown.line(line);
+            }
+        }
+        if let Some(message) = info.error_detail.and_then(|d| d.message) {
+            return Err(fail(&step, message, &tail));
+        }
+    }
+    // A build stream can end without an error yet without an image (daemon hiccup): check.
+    if !image_exists(docker, &tag).await? {
+        return Err(fail(
+            &step,
+            "the build ended without producing the image".to_string(),
+            &tail,
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,133 @@
+//! `crucible images list`: what is built, how big and old it is, and whether it matches the sources.
+use super::base::base_image_id;
+use super::error::ImagesError;
+use super::naming::{self, LABEL_CONTEXT_HASH, LABEL_IMAGE};
+use super::prepare::prepare_images;
+use super::spec::ImageSet;
+use crate::task::Language;
+use bollard::Docker;
+use bollard::query_parameters::ListImagesOptionsBuilder;
+use std::collections::HashMap;
+
+/// One image crucible built (any of its tags).
+#[derive(Debug, Clone)]
+pub struct ImageEntry {
+    pub id: String,
+    pub language: Option<Language>,
+    /// `crucible/<lang>:<tag>` names; empty for an image whose tags were all taken by newer builds.
+    pub tags: Vec<String>,
+    pub context_hash: Option<String>,
+    pub size_bytes: i64,
+    /// Unix seconds.
+    pub created: i64,
+}
+
+impl ImageEntry {
+    pub fn is_latest(&self) -> bool {
+        self.tags.iter().any(|t| t.ends_with(":latest"))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageState {
+    /// `latest` was built from the current context.
+    UpToDate,
+    /// `latest` exists but was built from another context: `crucible images build` would rebuild it.
+    Stale,
+    /// No `latest` image.
+    Missing,
+    /// The base image is missing, so the current hash cannot be known.
+    Unknown,
+}
+
+impl ImageState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImageState::UpToDate => "up to date",
+            ImageState::Stale => "stale",
+            ImageState::Missing => "missing",
+            ImageState::Unknown => "unknown (base image missing)",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ImageStatus {
+    pub language: Language,
+    /// The hash the sources give now (None when the base image is missing).
+    pub current_hash: Option<String>,
+    pub latest: Option<ImageEntry>,
+    pub state: ImageState,
+}
+
+/// Every image carrying the `crucible.image` label (including untagged leftovers).
+pub async fn crucible_images(docker: &Docker) -> Result<Vec<ImageEntry>, ImagesError> {
+    let filter = HashMap::from([("label", vec![LABEL_IMAGE])]);
+    let options = ListImagesOptionsBuilder::new()
+        .all(false)
+        .filters(&filter)
+        .build();
+    let summaries =
+        docker
+            .list_images(Some(options))
+            .await
+            .map_err(|source| ImagesError::List {
+                filter: format!("label={LABEL_IMAGE}"),
+                source,
+            })?;
+    Ok(summaries
+        .into_iter()
+        .map(|s| ImageEntry {
+            language: s.labels.get(LABEL_IMAGE).and_then(|l| Language::parse(l)),
+            context_hash: s.labels.get(LABEL_CONTEXT_HASH).cloned(),
+            tags: s
+                .repo_tags
+                .into_iter()
+                .filter(|t| t != "<none>:<none>")
+                .collect(),
+            id: s.id,
+            size_bytes: s.size,
+            created: s.created,
+        })
+        .collect())
+}
+
+/// The state of each selected image: its `latest` against the hash of the current sources.
+pub async fn list(docker: &Docker, set: &ImageSet) -> Result<Vec<ImageStatus>, ImagesError> {
+    let current: HashMap<Language, String> = match base_image_id(docker, set.base_ref()).await? {
+        Some(base_id) => prepare_images(set, &base_id)?
+            .into_iter()
+            .map(|p| (p.language(), p.hash))
+            .collect(),
+        None => HashMap::new(),
+    };
+    let images = crucible_images(docker).await?;
+    let statuses = set
+        .dirs()?
+        .into_iter()
+        .map(|dir| {
+            let lang = dir.language;
+            let latest_tag = naming::latest_tag(lang);
+            let latest = images
+                .iter()
+                .find(|i| i.tags.contains(&latest_tag))
+                .cloned();
+            let current_hash = current.get(&lang).cloned();
+            let state = match (&latest, &current_hash) {
+                (None, _) => ImageState::Missing,
+                (Some(_), None) => ImageState::Unknown,
+                (Some(image), Some(hash)) if image.context_hash.as_ref() == Some(hash) => {
+                    ImageState::UpToDate
+                }
+                (Some(_), Some(_)) => ImageState::Stale,
+            };
+            ImageStatus {
+                language: lang,
+                current_hash,
+                latest,
+                state,
+            }
+        })
+        .collect();
+    Ok(statuses)
+}

@@ -1,0 +1,67 @@
+//! `crucible images prune`: remove crucible images not built from the current sources.
+use super::base::base_image_id;
+use super::error::ImagesError;
+use super::list::{ImageEntry, crucible_images};
+use super::prepare::prepare_images;
+use super::spec::ImageSet;
+use crate::task::Language;
+use bollard::Docker;
+use bollard::query_parameters::RemoveImageOptionsBuilder;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Default)]
+pub struct PruneOutcome {
+    /// What was removed: tags, or the image id for untagged images.
+    pub removed: Vec<String>,
+    /// The current images (hash tag names) that were kept.
+    pub kept: Vec<String>,
+}
+
+/// Remove every crucible image of the selected languages whose context hash is not the current one.
+/// Images in use by a container make this fail with `ImagesError::Remove` (nothing is forced).
+pub async fn prune(docker: &Docker, set: &ImageSet) -> Result<PruneOutcome, ImagesError> {
+    let base_ref = set.base_ref();
+    let base_id = base_image_id(docker, base_ref)
+        .await?
+        .ok_or_else(|| ImagesError::BaseImage {
+            message: format!(
+                "base image {base_ref} is missing, so the current images cannot be told apart from old ones; build it first (`crucible images build`)"
+            ),
+        })?;
+    let current: HashMap<Language, String> = prepare_images(set, &base_id)?
+        .into_iter()
+        .map(|p| (p.language(), p.hash))
+        .collect();
+    let mut outcome = PruneOutcome::default();
+    for image in crucible_images(docker).await? {
+        let Some(lang) = image.language else { continue };
+        let Some(current_hash) = current.get(&lang) else {
+            continue; // not selected (--only)
+        };
+        if image.context_hash.as_ref() == Some(current_hash) {
+            outcome.kept.extend(image.tags.iter().cloned());
+            continue;
+        }
+        outcome.removed.extend(remove(docker, &image).await?);
+    }
+    Ok(outcome)
+}
+
+/// Untag each tag (the last one deletes the image); an untagged image is deleted by id.
+async fn remove(docker: &Docker, image: &ImageEntry) -> Result<Vec<String>, ImagesError> {
+    let names = if image.tags.is_empty() {
+        vec![image.id.clone()]
+    } else {
+        image.tags.clone()
+    };
+    for name in &names {
+        docker
+            .remove_image(name, Some(RemoveImageOptionsBuilder::new().build()), None)
+            .await
+            .map_err(|source| ImagesError::Remove {
+                image: name.clone(),
+                source,
+            })?;
+    }
+    Ok(names)
+}
