@@ -8,6 +8,8 @@ def slugify(text, max_length=50):
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_only.lower()).strip("-")
     if len(slug) <= max_length:
         return slug
-    head = slug[: max_length + 1]
-    # cut at the last word boundary that fits
-    return head[: head.rfind("-")].strip("-")
+    head = slug[:max_length]
+    cut = head.rfind("-")
+    if cut > 0:
+        return head[:cut].strip("-")
+    return slug[:max_length].strip("-")
