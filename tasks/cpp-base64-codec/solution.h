@@ -1,0 +1,5 @@
+#pragma once
+#include <string>
+
+std::string base64_encode(const std::string& bytes);
+std::string base64_decode(const std::string& text);
