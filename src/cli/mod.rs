@@ -3,8 +3,12 @@ mod doctor;
 mod exec;
 pub mod exit;
 mod gc;
+mod images;
 mod limits_args;
 mod output;
+mod report;
+mod run;
+mod tasks;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +32,14 @@ enum Command {
     Doctor(doctor::DoctorArgs),
     /// Remove containers crucible left behind (found by label).
     Gc(gc::GcArgs),
+    /// Evaluate every candidate of every model on every task; results go to the store.
+    Run(run::RunArgs),
+    /// Per-model results of a stored run: table, JSON, CSV, Markdown, JUnit or HTML.
+    Report(report::ReportArgs),
+    /// List or validate a directory of tasks.
+    Tasks(tasks::TasksArgs),
+    /// Build, list or prune the language runtime images.
+    Images(images::ImagesArgs),
 }
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
@@ -35,5 +47,9 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Command::Exec(a) => exec::run(a).await,
         Command::Doctor(a) => doctor::run(a).await,
         Command::Gc(a) => gc::run(a).await,
+        Command::Run(a) => run::run(a).await,
+        Command::Report(a) => report::run(a).await,
+        Command::Tasks(a) => tasks::run(a).await,
+        Command::Images(a) => images::run(a).await,
     }
 }

@@ -33,10 +33,6 @@ pub struct RunOutcome {
     pub interrupted: bool,
 }
 
-/// Reads a candidate's files when it is dispatched (e.g. a line of a JSONL file).
-pub type CandidateLoader =
-    dyn Fn(&Task, &crate::task::CandidateRef) -> Result<std::collections::BTreeMap<String, Vec<u8>>, String> + Send + Sync;
-
 pub struct Engine<'a> {
     pub sandbox: Arc<Sandbox>,
     pub tasks: Arc<Vec<Task>>,
@@ -45,7 +41,6 @@ pub struct Engine<'a> {
     pub writer: &'a StoreWriter,
     pub progress: &'a mut Progress,
     pub shutdown: Arc<Notify>,
-    pub load_candidate: &'a CandidateLoader,
 }
 
 impl Engine<'_> {
@@ -132,7 +127,6 @@ impl Engine<'_> {
         let files = match &attempt.job.candidate.source {
             CandidateSource::Dir(dir) => read_candidate_dir(dir).map_err(|e| e.to_string()),
             CandidateSource::Inline(files) => Ok(files.clone()),
-            CandidateSource::JsonlLine { .. } => (self.load_candidate)(task, &attempt.job.candidate),
         };
         let spec = files.and_then(|f| execution_spec(task, &f, Some(&run_id)).map_err(|e| e.to_string()));
         let spec = match spec {

@@ -5,7 +5,7 @@ mod key;
 mod progress;
 mod writer;
 
-pub use engine::{CandidateLoader, Engine, EngineConfig, RunOutcome};
+pub use engine::{Engine, EngineConfig, RunOutcome};
 pub use job::{now_ms, Job};
 pub use key::execution_key;
 pub use progress::{Progress, ProgressMode};

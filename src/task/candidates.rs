@@ -15,10 +15,8 @@ pub struct CandidateRef {
 pub enum CandidateSource {
     /// `candidates/<model>/<task_id>[#<sample>]/…`: every regular file, by relative path.
     Dir(PathBuf),
-    /// Files already in memory (small suites; tests).
+    /// Files already in memory (e.g. read from a completions JSONL file).
     Inline(BTreeMap<String, Vec<u8>>),
-    /// One line of a JSONL file, read again at dispatch.
-    JsonlLine { path: PathBuf, offset: u64, model_hint: Option<String> },
 }
 
 #[derive(Debug, thiserror::Error)]

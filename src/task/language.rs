@@ -78,7 +78,7 @@ impl Language {
             }
             Language::Go => "go test -json ./... > \"$CRUCIBLE_REPORT\"",
             Language::Rust => {
-                "cargo test --offline -q > \"$CRUCIBLE_REPORT\" 2>&1; rc=$?; cat \"$CRUCIBLE_REPORT\"; exit $rc"
+                "cargo test --offline --no-fail-fast > \"$CRUCIBLE_REPORT\" 2>&1; rc=$?; cat \"$CRUCIBLE_REPORT\"; exit $rc"
             }
             Language::Java => "crucible-junit",
             Language::Cpp => "crucible-cpp-test",

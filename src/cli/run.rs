@@ -1,0 +1,279 @@
+//! `crucible run`: every candidate of every model on every task, results streamed to the store.
+use super::exit;
+use super::limits_args::LimitArgs;
+use anyhow::Context;
+use crucible::limits::Limits;
+use crucible::report::{render, summarize_run, OutputFormat};
+use crucible::sandbox::{Sandbox, SandboxPolicy};
+use crucible::scheduler::{now_ms, Engine, EngineConfig, Job, Progress, ProgressMode, StoreWriter};
+use crucible::store::{open_store, RunRecord, TaskRecord};
+use crucible::task::{load_tasks, scan_candidate_dir, CandidateRef, Task};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Directory of tasks (each `<id>/task.toml`).
+    #[arg(long, default_value = "tasks")]
+    tasks: PathBuf,
+    /// Candidates: a directory `<model>/<task_id>[#<sample>]/…` or a JSONL file.
+    #[arg(long)]
+    candidates: PathBuf,
+    /// Model name for JSONL lines without a `model` field (default: the file's stem).
+    #[arg(long)]
+    model: Option<String>,
+    /// Only these models (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    models: Vec<String>,
+    /// Only samples 0..K of each task and model.
+    #[arg(long)]
+    samples: Option<u32>,
+    /// Containers in flight at once (default: the machine's cores).
+    #[arg(long, short = 'j', env = "CRUCIBLE_CONCURRENCY")]
+    concurrency: Option<usize>,
+    /// Result store: a SQLite path or sqlite://PATH.
+    #[arg(long, env = "CRUCIBLE_STORE", default_value = "results/crucible.db")]
+    store: String,
+    /// Run id; giving an existing one resumes it.
+    #[arg(long)]
+    run_id: Option<String>,
+    /// Resume the latest run of the store (skips executions already judged with the same key).
+    #[arg(long, conflicts_with = "run_id")]
+    resume: bool,
+    /// Run each execution K times to measure flakiness.
+    #[arg(long, default_value_t = 1)]
+    repeat: u32,
+    /// Retries of an infra error (daemon or image trouble), with exponential backoff.
+    #[arg(long, default_value_t = 2)]
+    retries: u32,
+    /// OCI runtime (e.g. runsc for gVisor); refused when the daemon lacks it.
+    #[arg(long, env = "CRUCIBLE_RUNTIME")]
+    runtime: Option<String>,
+    /// Limits for tasks that set none (a task's own limits win).
+    #[command(flatten)]
+    limits: LimitArgs,
+    /// Print one JSON line per execution and the summary as JSON.
+    #[arg(long)]
+    json: bool,
+    /// One line per finished execution on a terminal too.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
+    let defaults = args.limits.over(&Limits::default());
+    let (tasks, task_errors) = load_tasks(&args.tasks, &defaults)?;
+    for e in &task_errors {
+        eprintln!("crucible run: skipping a malformed task: {e}");
+    }
+    anyhow::ensure!(!tasks.is_empty(), "no tasks found under {}", args.tasks.display());
+    let candidates = load_candidates(&args, &tasks)?;
+    let index: std::collections::HashMap<&str, usize> =
+        tasks.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+    let mut unknown = std::collections::BTreeSet::new();
+    let mut planned: Vec<(usize, CandidateRef)> = Vec::new();
+    for c in candidates {
+        if !args.models.is_empty() && !args.models.contains(&c.model) {
+            continue;
+        }
+        if args.samples.is_some_and(|k| c.sample >= k) {
+            continue;
+        }
+        match index.get(c.task_id.as_str()) {
+            Some(&i) => planned.push((i, c)),
+            None => {
+                unknown.insert(format!("{} (model {})", c.task_id, c.model));
+            }
+        }
+    }
+    for u in &unknown {
+        eprintln!("crucible run: candidate for unknown task {u}: not run");
+    }
+
+    let mut store = open_store(&args.store)?;
+    let run_id = match (&args.run_id, args.resume) {
+        (Some(id), _) => id.clone(),
+        (None, true) => store
+            .latest_run()?
+            .map(|r| r.run_id)
+            .context("--resume: the store holds no run yet")?,
+        (None, false) => format!("run-{}", uuid::Uuid::new_v4().simple()),
+    };
+    let config = serde_json::json!({
+        "tasks": args.tasks, "candidates": args.candidates, "models": args.models,
+        "samples": args.samples, "repeat": args.repeat, "runtime": args.runtime,
+        "unknown_candidates": unknown,
+    });
+    store.begin_run(&RunRecord {
+        run_id: run_id.clone(),
+        config_json: config.to_string(),
+        started_at_ms: now_ms(),
+        finished_at_ms: None,
+        crucible_version: env!("CARGO_PKG_VERSION").into(),
+        host: crucible::docker::labels::hostname(),
+    })?;
+    store.put_tasks(&tasks.iter().map(|t| task_record(&run_id, t)).collect::<Vec<_>>())?;
+    let done = store.final_keys(&run_id)?;
+
+    let policy = SandboxPolicy {
+        runtime: args.runtime.clone(),
+        ..SandboxPolicy::default()
+    };
+    let sandbox = match Sandbox::connect(policy).await {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("crucible run: {e}");
+            return Ok(exit::UNAVAILABLE);
+        }
+    };
+    sweep_orphans(&sandbox).await;
+
+    let total = planned.len() as u64 * args.repeat as u64;
+    let mode = if args.json {
+        ProgressMode::Json
+    } else if std::io::stderr().is_terminal() {
+        ProgressMode::Bar
+    } else {
+        ProgressMode::Lines
+    };
+    let mut progress = Progress::new(mode, args.verbose, total);
+    if mode != ProgressMode::Json {
+        progress.message(&format!(
+            "run {run_id}: {} tasks, {} executions, {} in flight, store {}",
+            tasks.len(),
+            total,
+            args.concurrency.unwrap_or_else(default_concurrency),
+            args.store
+        ));
+    }
+    let shutdown = Arc::new(tokio::sync::Notify::new());
+    listen_for_signals(shutdown.clone());
+    let tasks = Arc::new(tasks);
+    let writer = StoreWriter::spawn(store);
+    let repeat = args.repeat;
+    let jobs = planned.into_iter().flat_map(move |(task_index, candidate)| {
+        (0..repeat).map(move |r| Job {
+            task_index,
+            candidate: candidate.clone(),
+            repeat: r,
+        })
+    });
+    let outcome = Engine {
+        sandbox: sandbox.clone(),
+        tasks: tasks.clone(),
+        config: EngineConfig {
+            run_id: run_id.clone(),
+            concurrency: args.concurrency.unwrap_or_else(default_concurrency).max(1),
+            max_retries: args.retries,
+            backoff: Duration::from_millis(500),
+        },
+        done,
+        writer: &writer,
+        progress: &mut progress,
+        shutdown,
+    }
+    .run(jobs)
+    .await;
+    progress.close();
+    let (mut store, written) = writer.finish();
+    written.context("writing results")?;
+    if !outcome.interrupted {
+        store.finish_run(&run_id, now_ms())?;
+    }
+    let summary = summarize_run(store.as_ref(), &run_id)?;
+    let format = if args.json { OutputFormat::Json } else { OutputFormat::Table };
+    super::output::write_stdout(&render(format, &summary));
+    if !args.json {
+        eprintln!(
+            "run {run_id}: {} executed, {} already recorded (skipped){}",
+            outcome.executed,
+            outcome.skipped,
+            if outcome.interrupted { ", INTERRUPTED (resume with --resume)" } else { "" }
+        );
+    }
+    Ok(if outcome.interrupted {
+        exit::INTERRUPTED
+    } else if outcome.infra_errors_left > 0 {
+        eprintln!("crucible run: {} execution(s) ended in infra_error after retries", outcome.infra_errors_left);
+        exit::FOUND_PROBLEMS
+    } else {
+        exit::OK
+    })
+}
+
+fn load_candidates(args: &RunArgs, tasks: &[Task]) -> anyhow::Result<Vec<CandidateRef>> {
+    if args.candidates.is_dir() {
+        return Ok(scan_candidate_dir(&args.candidates)?);
+    }
+    use crucible::suites::completions::read_completions;
+    let by_id = tasks.iter().map(|t| (t.id.clone(), t.clone())).collect();
+    let read = read_completions(&args.candidates, &by_id, args.model.as_deref())
+        .with_context(|| format!("reading candidates from {}", args.candidates.display()))?;
+    for e in &read.errors {
+        eprintln!("crucible run: {e}");
+    }
+    let used: Vec<String> = read.fields_used().iter().map(|(f, n)| format!("{f} ({n})")).collect();
+    eprintln!("crucible run: candidates from field {}", used.join(", "));
+    Ok(read
+        .candidates
+        .into_iter()
+        .map(|c| CandidateRef {
+            task_id: c.task_id,
+            model: c.model,
+            sample: c.sample,
+            source: crucible::task::CandidateSource::Inline(c.files),
+        })
+        .collect())
+}
+
+fn task_record(run_id: &str, t: &Task) -> TaskRecord {
+    TaskRecord {
+        run_id: run_id.into(),
+        task_id: t.id.clone(),
+        title: t.title.clone(),
+        language: t.language.as_str().into(),
+        price_usd: t.price_usd,
+        test_cases: t.test_cases,
+    }
+}
+
+pub fn default_concurrency() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+}
+
+/// Remove containers that earlier crucible processes left (e.g. after SIGKILL).
+pub async fn sweep_orphans(sandbox: &Sandbox) {
+    use crucible::sandbox::gc::{collect_garbage, GcScope};
+    match collect_garbage(sandbox.docker(), GcScope::Orphans).await {
+        Ok((removed, _)) if !removed.is_empty() => {
+            eprintln!("crucible: removed {} container(s) left by earlier runs", removed.len())
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!("crucible: start-up sweep failed: {e}"),
+    }
+}
+
+/// First Ctrl-C/SIGTERM: stop starting work, clean up, record, exit 130. Second: exit at once.
+fn listen_for_signals(shutdown: Arc<tokio::sync::Notify>) {
+    tokio::spawn(async move {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("install SIGTERM handler");
+        let mut first = true;
+        loop {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            if first {
+                eprintln!("crucible: stopping: removing containers in flight (press Ctrl-C again to exit at once)");
+                shutdown.notify_one();
+                first = false;
+            } else {
+                eprintln!("crucible: exiting now; `crucible gc` removes what is left");
+                std::process::exit(exit::INTERRUPTED);
+            }
+        }
+    });
+}
