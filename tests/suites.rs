@@ -3,8 +3,8 @@
 //! The data lives beside the checkout (`../shared`, see its README). Under CI=true it must be
 //! there; elsewhere, when it is absent, the tests say so and return.
 use crucible::limits::Limits;
-use crucible::suites::completions::{read_completions, SourceField};
-use crucible::suites::{import, Suite};
+use crucible::suites::completions::{SourceField, read_completions};
+use crucible::suites::{Suite, import};
 use crucible::task::{Language, Task};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -75,11 +75,17 @@ fn humaneval_imports_164_tasks_whose_reference_is_prompt_plus_canonical() {
         );
         assert_eq!(reference["solution.py"], expected.as_bytes(), "{id}");
         assert_eq!(task.completion_prefix.as_deref(), Some("prompt.py"));
-        assert_eq!(task.files["prompt.py"], rec["prompt"].as_str().unwrap().as_bytes());
+        assert_eq!(
+            task.files["prompt.py"],
+            rec["prompt"].as_str().unwrap().as_bytes()
+        );
         assert_eq!(task.language, Language::Python);
         assert_eq!(task.price_usd, 0.0);
         assert_eq!(task.test_cases, 1);
-        assert!(task.limits.timeout.as_secs() < 10, "sleep(10) must time out");
+        assert!(
+            task.limits.timeout.as_secs() < 10,
+            "sleep(10) must time out"
+        );
     }
     // The directory name is the task id with `/` replaced.
     assert!(out.join("HumanEval-0/task.toml").is_file());
@@ -108,7 +114,11 @@ fn humaneval_x_imports_164_tasks_per_language() {
             assert_eq!(prefix, expected.as_bytes(), "{id}");
             expected.push_str(rec["canonical_solution"].as_str().unwrap());
             let reference = task.reference_solution().unwrap();
-            assert_eq!(reference[&task.candidate_files[0]], expected.as_bytes(), "{id}");
+            assert_eq!(
+                reference[&task.candidate_files[0]],
+                expected.as_bytes(),
+                "{id}"
+            );
         }
         std::fs::remove_dir_all(&out).unwrap();
     }
@@ -125,7 +135,10 @@ fn mbpp_imports_974_tasks_one_case_per_assert() {
         let id = format!("mbpp/{}", rec["task_id"]);
         let task = by_id[id.as_str()];
         let reference = task.reference_solution().unwrap();
-        assert_eq!(reference["solution.py"], rec["code"].as_str().unwrap().as_bytes());
+        assert_eq!(
+            reference["solution.py"],
+            rec["code"].as_str().unwrap().as_bytes()
+        );
         assert_eq!(
             task.test_cases as usize,
             rec["test_list"].as_array().unwrap().len()

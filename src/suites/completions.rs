@@ -156,9 +156,7 @@ fn candidate_from_line(
     default_model: &str,
     line: usize,
 ) -> Result<Candidate, String> {
-    let obj = value
-        .as_object()
-        .ok_or("the line is not a JSON object")?;
+    let obj = value.as_object().ok_or("the line is not a JSON object")?;
     let task = find_task(obj, tasks)?;
     let model = match obj.get("model") {
         None | Some(Value::Null) => default_model.to_string(),
@@ -167,7 +165,7 @@ fn candidate_from_line(
             return Err(format!(
                 "task `{}`: `model` must be a non-empty string, got {other}",
                 task.id
-            ))
+            ));
         }
     };
     let sample = match obj.get("sample") {
@@ -193,7 +191,10 @@ fn candidate_from_line(
     })
 }
 
-fn find_task<'a>(obj: &Map<String, Value>, tasks: &'a BTreeMap<String, Task>) -> Result<&'a Task, String> {
+fn find_task<'a>(
+    obj: &Map<String, Value>,
+    tasks: &'a BTreeMap<String, Task>,
+) -> Result<&'a Task, String> {
     let id = match obj.get("task_id") {
         Some(Value::String(s)) => s.clone(),
         // MBPP's own files number their problems; crucible names them `mbpp/<n>`.
@@ -202,15 +203,21 @@ fn find_task<'a>(obj: &Map<String, Value>, tasks: &'a BTreeMap<String, Task>) ->
             if tasks.contains_key(&plain) {
                 plain
             } else {
-                super::mbpp::task_id(n.as_u64().ok_or_else(|| format!("task_id {n} is not a task id"))?)
+                super::mbpp::task_id(
+                    n.as_u64()
+                        .ok_or_else(|| format!("task_id {n} is not a task id"))?,
+                )
             }
         }
         Some(other) => return Err(format!("`task_id` must be a string, got {other}")),
         None => return Err("the line has no `task_id`".into()),
     };
-    tasks
-        .get(&id)
-        .ok_or_else(|| format!("unknown task id `{id}` (no such task among the {} loaded)", tasks.len()))
+    tasks.get(&id).ok_or_else(|| {
+        format!(
+            "unknown task id `{id}` (no such task among the {} loaded)",
+            tasks.len()
+        )
+    })
 }
 
 fn text_field(obj: &Map<String, Value>, task: &Task, name: &str) -> Result<Option<String>, String> {
@@ -254,7 +261,10 @@ fn build_files(
             )
         })?;
         let prefix = task.files.get(prefix_name).ok_or_else(|| {
-            format!("task `{}`: completion prefix `{prefix_name}` is missing", task.id)
+            format!(
+                "task `{}`: completion prefix `{prefix_name}` is missing",
+                task.id
+            )
         })?;
         let mut text = String::from_utf8_lossy(prefix).into_owned();
         text.push_str(&completion);
@@ -290,7 +300,11 @@ fn files_field(value: &Value, task: &Task) -> Result<BTreeMap<String, Vec<u8>>, 
             ));
         }
         let text = content.as_str().ok_or_else(|| {
-            format!("task `{}`: files[`{path}`] must be a string, got {}", task.id, kind(content))
+            format!(
+                "task `{}`: files[`{path}`] must be a string, got {}",
+                task.id,
+                kind(content)
+            )
         })?;
         files.insert(path.clone(), text.as_bytes().to_vec());
     }
@@ -318,5 +332,113 @@ fn kind(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::Limits;
+
+    /// A real task on disk (the reader needs a loaded `Task`), plus a completions file.
+    fn fixture(name: &str, lines: &str) -> (std::path::PathBuf, BTreeMap<String, Task>) {
+        let dir =
+            std::env::temp_dir().join(format!("crucible-compl-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let task_dir = dir.join("t");
+        std::fs::create_dir_all(&task_dir).unwrap();
+        std::fs::write(
+            task_dir.join("task.toml"),
+            "id = \"demo/1\"\ntitle = \"t\"\nlanguage = \"python\"\nprice_usd = 0\n\
+             description = \"d\"\ntest_cases = 1\n\
+             [candidate]\nfiles = [\"solution.py\"]\ncompletion_prefix = \"prompt.py\"\n",
+        )
+        .unwrap();
+        std::fs::write(task_dir.join("prompt.py"), "def f():\n").unwrap();
+        let task = Task::load(&task_dir, &Limits::default()).unwrap();
+        let file = dir.join("gpt-x.jsonl");
+        std::fs::write(&file, lines).unwrap();
+        let mut tasks = BTreeMap::new();
+        tasks.insert(task.id.clone(), task);
+        (file, tasks)
+    }
+
+    #[test]
+    fn each_field_builds_the_candidate_file_and_is_reported() {
+        let (file, tasks) = fixture(
+            "fields",
+            concat!(
+                "{\"task_id\": \"demo/1\", \"completion\": \"    return 1\\n\"}\n",
+                "{\"task_id\": \"demo/1\", \"solution\": \"def f(): return 2\\n\"}\n",
+                "{\"task_id\": \"demo/1\", \"code\": \"def f(): return 3\\n\", \"model\": \"m2\"}\n",
+                "{\"task_id\": \"demo/1\", \"files\": {\"solution.py\": \"x\"}, \"sample\": 7}\n",
+            ),
+        );
+        let read = read_completions(&file, &tasks, None).unwrap();
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        let c = &read.candidates;
+        assert_eq!(c[0].files["solution.py"], b"def f():\n    return 1\n");
+        assert_eq!(c[0].source_field, SourceField::Completion);
+        assert_eq!((c[0].model.as_str(), c[0].sample), ("gpt-x", 0));
+        assert_eq!(c[1].source_field, SourceField::Solution);
+        assert_eq!(c[1].files["solution.py"], b"def f(): return 2\n");
+        assert_eq!(c[1].sample, 1);
+        assert_eq!((c[2].model.as_str(), c[2].sample), ("m2", 0));
+        assert_eq!(c[2].source_field, SourceField::Code);
+        assert_eq!((c[3].source_field, c[3].sample), (SourceField::Files, 7));
+    }
+
+    #[test]
+    fn bad_lines_and_unknown_tasks_are_collected_with_file_and_line() {
+        let (file, tasks) = fixture(
+            "bad",
+            concat!(
+                "{\"task_id\": \"nope/9\", \"completion\": \"x\"}\n",
+                "not json\n",
+                "{\"task_id\": \"demo/1\"}\n",
+                "{\"task_id\": \"demo/1\", \"files\": {\"other.py\": \"x\"}}\n",
+                "{\"task_id\": \"demo/1\", \"completion\": 5}\n",
+                "[1, 2]\n",
+                "{\"task_id\": \"demo/1\", \"completion\": \"ok\"}\n",
+            ),
+        );
+        let read = read_completions(&file, &tasks, Some("named")).unwrap();
+        assert_eq!(read.candidates.len(), 1);
+        assert_eq!(read.candidates[0].model, "named");
+        assert_eq!(read.candidates[0].line, 7);
+        let errors: Vec<String> = read.errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(errors.len(), 6, "{errors:?}");
+        assert!(
+            errors[0].contains("gpt-x.jsonl:1: unknown task id `nope/9`"),
+            "{}",
+            errors[0]
+        );
+        assert!(
+            errors[1].contains(":2: not a valid record"),
+            "{}",
+            errors[1]
+        );
+        assert!(
+            errors[2].contains(":3: task `demo/1`: the line has none of"),
+            "{}",
+            errors[2]
+        );
+        assert!(
+            errors[3].contains("`other.py` is not a candidate file"),
+            "{}",
+            errors[3]
+        );
+        assert!(
+            errors[4].contains("`completion` must be a string"),
+            "{}",
+            errors[4]
+        );
+        assert!(errors[5].contains("not a JSON object"), "{}", errors[5]);
+    }
+
+    #[test]
+    fn model_name_comes_from_the_file_stem() {
+        assert_eq!(model_from_path(Path::new("/x/samples.jsonl.gz")), "samples");
+        assert_eq!(model_from_path(Path::new("run1.jsonl")), "run1");
     }
 }

@@ -6,10 +6,10 @@
 //! `tests/run.py`, which runs both in one namespace so tests that use helpers defined in the
 //! prompt (HumanEval/10, /32, /38, /50 ...) keep working.
 use super::runners::{
-    is_python_identifier, PythonCase, PythonSpec, PYTHON_RUNNER, PYTHON_RUNNER_PATH,
-    PYTHON_SPEC_PATH, PYTHON_TEST_COMMAND,
+    PYTHON_RUNNER, PYTHON_RUNNER_PATH, PYTHON_SPEC_PATH, PYTHON_TEST_COMMAND, PythonCase,
+    PythonSpec, is_python_identifier,
 };
-use super::task_out::{dir_name_for, CandidateToml, ImportedTask, LimitsToml, TaskToml};
+use super::task_out::{CandidateToml, ImportedTask, LimitsToml, TaskToml, dir_name_for};
 use crate::testreport::ReportFormat;
 use serde::Deserialize;
 use std::collections::BTreeMap;

@@ -14,10 +14,10 @@
 //! | go     | `solution.go`      | `tests/assemble_go.awk` builds `run/main_test.go`; `go test -json` |
 //! | rust   | `src/solution.rs`  | `src/main.rs` includes the candidate and the test; `cargo test`    |
 use super::runners::{
-    PythonCase, PythonSpec, EXIT_CODE_RUNNER, GO_ASSEMBLER, NODE_RUNNER, PYTHON_RUNNER,
-    PYTHON_RUNNER_PATH, PYTHON_SPEC_PATH, PYTHON_TEST_COMMAND,
+    EXIT_CODE_RUNNER, GO_ASSEMBLER, NODE_RUNNER, PYTHON_RUNNER, PYTHON_RUNNER_PATH,
+    PYTHON_SPEC_PATH, PYTHON_TEST_COMMAND, PythonCase, PythonSpec,
 };
-use super::task_out::{dir_name_for, CandidateToml, ImportedTask, LimitsToml, TaskToml};
+use super::task_out::{CandidateToml, ImportedTask, LimitsToml, TaskToml, dir_name_for};
 use crate::task::Language;
 use crate::testreport::ReportFormat;
 use serde::Deserialize;

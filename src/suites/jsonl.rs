@@ -136,7 +136,7 @@ fn skip_line(reader: &mut dyn BufRead) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use flate2::{write::GzEncoder, Compression};
+    use flate2::{Compression, write::GzEncoder};
     use std::io::Write;
 
     #[derive(serde::Deserialize, Debug)]
@@ -190,7 +190,13 @@ mod tests {
         let path = dir.join("cut.jsonl.gz");
         std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
         let got = read_all(&path);
-        assert!(got.last().unwrap().as_ref().unwrap_err().contains("read error"));
+        assert!(
+            got.last()
+                .unwrap()
+                .as_ref()
+                .unwrap_err()
+                .contains("read error")
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

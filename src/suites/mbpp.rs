@@ -6,10 +6,10 @@
 //! one namespace and in that order. The problem passes exactly when every assert passes, as in
 //! the suite; the report just says which asserts failed.
 use super::runners::{
-    PythonCase, PythonSpec, PYTHON_RUNNER, PYTHON_RUNNER_PATH, PYTHON_SPEC_PATH,
-    PYTHON_TEST_COMMAND,
+    PYTHON_RUNNER, PYTHON_RUNNER_PATH, PYTHON_SPEC_PATH, PYTHON_TEST_COMMAND, PythonCase,
+    PythonSpec,
 };
-use super::task_out::{dir_name_for, CandidateToml, ImportedTask, LimitsToml, TaskToml};
+use super::task_out::{CandidateToml, ImportedTask, LimitsToml, TaskToml, dir_name_for};
 use crate::testreport::ReportFormat;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -43,7 +43,10 @@ pub fn to_task(rec: &MbppRecord) -> Result<ImportedTask, String> {
     let setup = if rec.test_setup_code.trim().is_empty() {
         None
     } else {
-        files.insert("tests/setup.py".to_string(), rec.test_setup_code.clone() + "\n");
+        files.insert(
+            "tests/setup.py".to_string(),
+            rec.test_setup_code.clone() + "\n",
+        );
         Some("tests/setup.py".to_string())
     };
     let mut cases = Vec::new();

@@ -16,7 +16,7 @@ use crate::task::Language;
 use jsonl::{JsonlReader, LineError};
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
-use task_out::{write_task, ImportedTask};
+use task_out::{ImportedTask, write_task};
 
 /// A suite crucible can import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
