@@ -126,13 +126,24 @@ include!(\"solution.rs\");
 include!(\"suite_test.rs\");
 ";
 
+/// Assemble the suite's one test file, then `go test -json`. A program that does not build gives
+/// no test events (go 1.19 prints `[setup failed]` as plain text and exits 1): exit 2, the go
+/// runner's "could not run" code, so it is an `error` and not a failed test.
+const GO_TEST_COMMAND: &str = "\
+{ mkdir -p run && awk -f tests/assemble_go.awk > run/main_test.go; } || exit 2
+go test -json ./run > \"$CRUCIBLE_REPORT\"
+rc=$?
+if [ $rc -ne 0 ] && ! grep -q '\"Test\"' \"$CRUCIBLE_REPORT\"; then exit 2; fi
+exit $rc";
+
 /// Container time limits: compiled languages need time to compile each problem.
 fn timeout(language: Language) -> &'static str {
     match language {
         Language::Python | Language::Node => "5s",
         Language::Cpp | Language::Go => "30s",
         Language::Java => "30s",
-        Language::Rust => "120s",
+        // Each run compiles rand and regex (about 100 s on 2 busy cores) unless the image pre-builds them.
+        Language::Rust => "240s",
     }
 }
 
@@ -227,11 +238,7 @@ pub fn to_task(language: Language, rec: &HumanEvalXRecord) -> Result<ImportedTas
                 (
                     "solution.go",
                     "prompt.go",
-                    Some(
-                        "{ mkdir -p run && awk -f tests/assemble_go.awk > run/main_test.go; } || exit 2\n\
-                         go test -json ./run > \"$CRUCIBLE_REPORT\""
-                            .into(),
-                    ),
+                    Some(GO_TEST_COMMAND.into()),
                     ReportFormat::GoTestJson,
                 )
             }
