@@ -1,0 +1,114 @@
+//! MBPP → crucible tasks.
+//!
+//! The suite runs `code + "\n" + test_setup_code + "\n" + "\n".join(test_list)` as one program.
+//! Here the candidate `solution.py` is the code, `tests/setup.py` the setup code, and every
+//! assert of `test_list` is its own test case (`tests/test_<n>.py`), all run by `tests/run.py` in
+//! one namespace and in that order. The problem passes exactly when every assert passes, as in
+//! the suite; the report just says which asserts failed.
+use super::runners::{
+    PYTHON_RUNNER, PYTHON_RUNNER_PATH, PYTHON_SPEC_PATH, PYTHON_TEST_COMMAND, PythonCase,
+    PythonSpec,
+};
+use super::task_out::{CandidateToml, ImportedTask, LimitsToml, TaskToml, dir_name_for};
+use crate::testreport::ReportFormat;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub const TIMEOUT: &str = "10s";
+/// Problems whose reference solution is known to be slow (task 123 sums amicable numbers up to
+/// 9999 and takes several seconds; the suite's figure with a 10 s limit is 973/974 because of it).
+pub const KNOWN_SLOW: &[u64] = &[123];
+pub const SLOW_TIMEOUT: &str = "60s";
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MbppRecord {
+    pub task_id: u64,
+    pub text: String,
+    pub code: String,
+    #[serde(default)]
+    pub test_setup_code: String,
+    pub test_list: Vec<String>,
+}
+
+pub fn task_id(n: u64) -> String {
+    format!("mbpp/{n}")
+}
+
+pub fn to_task(rec: &MbppRecord) -> Result<ImportedTask, String> {
+    if rec.test_list.is_empty() {
+        return Err("test_list is empty: the problem has no tests".into());
+    }
+    let id = task_id(rec.task_id);
+    let mut files = BTreeMap::new();
+    let setup = if rec.test_setup_code.trim().is_empty() {
+        None
+    } else {
+        files.insert(
+            "tests/setup.py".to_string(),
+            rec.test_setup_code.clone() + "\n",
+        );
+        Some("tests/setup.py".to_string())
+    };
+    let mut cases = Vec::new();
+    for (i, assert) in rec.test_list.iter().enumerate() {
+        let file = format!("tests/test_{}.py", i + 1);
+        files.insert(file.clone(), format!("{}\n", assert.trim_end()));
+        cases.push(PythonCase {
+            name: format!("{id}/assert_{}", i + 1),
+            file,
+        });
+    }
+    let spec = PythonSpec {
+        module: "solution".into(),
+        prelude: None,
+        candidate: "solution.py".into(),
+        setup,
+        cases,
+    };
+    files.insert(PYTHON_RUNNER_PATH.to_string(), PYTHON_RUNNER.to_string());
+    files.insert(PYTHON_SPEC_PATH.to_string(), spec.to_json());
+
+    let slow = KNOWN_SLOW.contains(&rec.task_id);
+    let mut description = rec.text.clone();
+    let mut tags = vec!["mbpp".to_string()];
+    if slow {
+        description.push_str(
+            "\n\nNote: the reference solution of this problem is known to be slow (several seconds).",
+        );
+        tags.push("known-slow".into());
+    }
+    let mut reference = BTreeMap::new();
+    reference.insert("solution.py".to_string(), rec.code.clone());
+    Ok(ImportedTask {
+        dir_name: dir_name_for(&id),
+        toml: TaskToml {
+            title: format!("{id}: {}", first_line(&rec.text)),
+            id,
+            language: "python".into(),
+            price_usd: 0.0,
+            description,
+            test_cases: rec.test_list.len() as u32,
+            test_command: Some(PYTHON_TEST_COMMAND.into()),
+            report: Some(ReportFormat::Simple),
+            tags,
+            candidate: CandidateToml {
+                files: vec!["solution.py".into()],
+                completion_prefix: None,
+            },
+            limits: LimitsToml {
+                timeout: if slow { SLOW_TIMEOUT } else { TIMEOUT }.into(),
+            },
+        },
+        files,
+        reference,
+    })
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    let mut out: String = line.chars().take(100).collect();
+    if out.len() < line.len() {
+        out.push_str("...");
+    }
+    out
+}
