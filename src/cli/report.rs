@@ -1,7 +1,7 @@
 //! `crucible report`: per-model results of a stored run, in the format a reader needs.
 use super::exit;
 use anyhow::Context;
-use crucible::report::{compare, render, render_compare, summarize_run, OutputFormat};
+use crucible::report::{OutputFormat, compare, render, render_compare, summarize_run};
 use crucible::store::open_store;
 use std::path::PathBuf;
 
@@ -31,7 +31,11 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<i32> {
     let store = open_store(&args.store)?;
     if args.list {
         for r in store.runs()? {
-            let state = if r.finished_at_ms.is_some() { "finished" } else { "unfinished" };
+            let state = if r.finished_at_ms.is_some() {
+                "finished"
+            } else {
+                "unfinished"
+            };
             println!("{}  started {}  {state}", r.run_id, r.started_at_ms);
         }
         return Ok(exit::OK);
@@ -45,10 +49,12 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<i32> {
         None => {
             let run_id = match &args.run {
                 Some(r) => r.clone(),
-                None => store
-                    .latest_run()?
-                    .map(|r| r.run_id)
-                    .with_context(|| format!("the store {} holds no run yet: start one with `crucible run`", args.store))?,
+                None => store.latest_run()?.map(|r| r.run_id).with_context(|| {
+                    format!(
+                        "the store {} holds no run yet: start one with `crucible run`",
+                        args.store
+                    )
+                })?,
             };
             render(args.format, &summarize_run(store.as_ref(), &run_id)?)
         }

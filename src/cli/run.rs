@@ -3,11 +3,11 @@ use super::exit;
 use super::limits_args::LimitArgs;
 use anyhow::Context;
 use crucible::limits::Limits;
-use crucible::report::{render, summarize_run, OutputFormat};
+use crucible::report::{OutputFormat, render, summarize_run};
 use crucible::sandbox::{Sandbox, SandboxPolicy};
-use crucible::scheduler::{now_ms, Engine, EngineConfig, Job, Progress, ProgressMode, StoreWriter};
-use crucible::store::{open_store, RunRecord, TaskRecord};
-use crucible::task::{load_tasks, scan_candidate_dir, CandidateRef, Task};
+use crucible::scheduler::{Engine, EngineConfig, Job, Progress, ProgressMode, StoreWriter, now_ms};
+use crucible::store::{RunRecord, TaskRecord, open_store};
+use crucible::task::{CandidateRef, Task, load_tasks, scan_candidate_dir};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -68,10 +68,17 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
     for e in &task_errors {
         eprintln!("crucible run: skipping a malformed task: {e}");
     }
-    anyhow::ensure!(!tasks.is_empty(), "no tasks found under {}", args.tasks.display());
+    anyhow::ensure!(
+        !tasks.is_empty(),
+        "no tasks found under {}",
+        args.tasks.display()
+    );
     let candidates = load_candidates(&args, &tasks)?;
-    let index: std::collections::HashMap<&str, usize> =
-        tasks.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+    let index: std::collections::HashMap<&str, usize> = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
     let mut unknown = std::collections::BTreeSet::new();
     let mut planned: Vec<(usize, CandidateRef)> = Vec::new();
     for c in candidates {
@@ -114,7 +121,12 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
         crucible_version: env!("CARGO_PKG_VERSION").into(),
         host: crucible::docker::labels::hostname(),
     })?;
-    store.put_tasks(&tasks.iter().map(|t| task_record(&run_id, t)).collect::<Vec<_>>())?;
+    store.put_tasks(
+        &tasks
+            .iter()
+            .map(|t| task_record(&run_id, t))
+            .collect::<Vec<_>>(),
+    )?;
     let done = store.final_keys(&run_id)?;
 
     let policy = SandboxPolicy {
@@ -153,13 +165,15 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
     let tasks = Arc::new(tasks);
     let writer = StoreWriter::spawn(store);
     let repeat = args.repeat;
-    let jobs = planned.into_iter().flat_map(move |(task_index, candidate)| {
-        (0..repeat).map(move |r| Job {
-            task_index,
-            candidate: candidate.clone(),
-            repeat: r,
-        })
-    });
+    let jobs = planned
+        .into_iter()
+        .flat_map(move |(task_index, candidate)| {
+            (0..repeat).map(move |r| Job {
+                task_index,
+                candidate: candidate.clone(),
+                repeat: r,
+            })
+        });
     let outcome = Engine {
         sandbox: sandbox.clone(),
         tasks: tasks.clone(),
@@ -183,20 +197,31 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
         store.finish_run(&run_id, now_ms())?;
     }
     let summary = summarize_run(store.as_ref(), &run_id)?;
-    let format = if args.json { OutputFormat::Json } else { OutputFormat::Table };
+    let format = if args.json {
+        OutputFormat::Json
+    } else {
+        OutputFormat::Table
+    };
     super::output::write_stdout(&render(format, &summary));
     if !args.json {
         eprintln!(
             "run {run_id}: {} executed, {} already recorded (skipped){}",
             outcome.executed,
             outcome.skipped,
-            if outcome.interrupted { ", INTERRUPTED (resume with --resume)" } else { "" }
+            if outcome.interrupted {
+                ", INTERRUPTED (resume with --resume)"
+            } else {
+                ""
+            }
         );
     }
     Ok(if outcome.interrupted {
         exit::INTERRUPTED
     } else if outcome.infra_errors_left > 0 {
-        eprintln!("crucible run: {} execution(s) ended in infra_error after retries", outcome.infra_errors_left);
+        eprintln!(
+            "crucible run: {} execution(s) ended in infra_error after retries",
+            outcome.infra_errors_left
+        );
         exit::FOUND_PROBLEMS
     } else {
         exit::OK
@@ -214,7 +239,11 @@ fn load_candidates(args: &RunArgs, tasks: &[Task]) -> anyhow::Result<Vec<Candida
     for e in &read.errors {
         eprintln!("crucible run: {e}");
     }
-    let used: Vec<String> = read.fields_used().iter().map(|(f, n)| format!("{f} ({n})")).collect();
+    let used: Vec<String> = read
+        .fields_used()
+        .iter()
+        .map(|(f, n)| format!("{f} ({n})"))
+        .collect();
     eprintln!("crucible run: candidates from field {}", used.join(", "));
     Ok(read
         .candidates
@@ -240,15 +269,20 @@ fn task_record(run_id: &str, t: &Task) -> TaskRecord {
 }
 
 pub fn default_concurrency() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
 }
 
 /// Remove containers that earlier crucible processes left (e.g. after SIGKILL).
 pub async fn sweep_orphans(sandbox: &Sandbox) {
-    use crucible::sandbox::gc::{collect_garbage, GcScope};
+    use crucible::sandbox::gc::{GcScope, collect_garbage};
     match collect_garbage(sandbox.docker(), GcScope::Orphans).await {
         Ok((removed, _)) if !removed.is_empty() => {
-            eprintln!("crucible: removed {} container(s) left by earlier runs", removed.len())
+            eprintln!(
+                "crucible: removed {} container(s) left by earlier runs",
+                removed.len()
+            )
         }
         Ok(_) => {}
         Err(e) => eprintln!("crucible: start-up sweep failed: {e}"),
@@ -267,7 +301,9 @@ fn listen_for_signals(shutdown: Arc<tokio::sync::Notify>) {
                 _ = term.recv() => {}
             }
             if first {
-                eprintln!("crucible: stopping: removing containers in flight (press Ctrl-C again to exit at once)");
+                eprintln!(
+                    "crucible: stopping: removing containers in flight (press Ctrl-C again to exit at once)"
+                );
                 shutdown.notify_one();
                 first = false;
             } else {

@@ -3,7 +3,7 @@ use super::exit;
 use super::run::default_concurrency;
 use crucible::limits::Limits;
 use crucible::sandbox::{ExecutionResult, Sandbox, SandboxPolicy};
-use crucible::task::{execution_spec, load_tasks, Task};
+use crucible::task::{Task, execution_spec, load_tasks};
 use crucible::verdict::Verdict;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -41,7 +41,12 @@ enum TasksCommand {
 pub async fn run(args: TasksArgs) -> anyhow::Result<i32> {
     match args.command {
         TasksCommand::List { dir } => list(dir),
-        TasksCommand::Validate { dir, only, concurrency, runtime } => validate(dir, only, concurrency, runtime).await,
+        TasksCommand::Validate {
+            dir,
+            only,
+            concurrency,
+            runtime,
+        } => validate(dir, only, concurrency, runtime).await,
     }
 }
 
@@ -64,10 +69,19 @@ fn list(dir: PathBuf) -> anyhow::Result<i32> {
     for e in &errors {
         eprintln!("invalid: {e}");
     }
-    Ok(if errors.is_empty() { exit::OK } else { exit::FOUND_PROBLEMS })
+    Ok(if errors.is_empty() {
+        exit::OK
+    } else {
+        exit::FOUND_PROBLEMS
+    })
 }
 
-async fn validate(dir: PathBuf, only: Vec<String>, concurrency: Option<usize>, runtime: Option<String>) -> anyhow::Result<i32> {
+async fn validate(
+    dir: PathBuf,
+    only: Vec<String>,
+    concurrency: Option<usize>,
+    runtime: Option<String>,
+) -> anyhow::Result<i32> {
     let (tasks, errors) = load_tasks(&dir, &Limits::default())?;
     let mut problems = errors.len();
     for e in &errors {
@@ -77,21 +91,38 @@ async fn validate(dir: PathBuf, only: Vec<String>, concurrency: Option<usize>, r
         .into_iter()
         .filter(|t| only.is_empty() || only.iter().any(|o| t.id.contains(o.as_str())))
         .collect();
-    let sandbox = match Sandbox::connect(SandboxPolicy { runtime, ..SandboxPolicy::default() }).await {
+    let sandbox = match Sandbox::connect(SandboxPolicy {
+        runtime,
+        ..SandboxPolicy::default()
+    })
+    .await
+    {
         Ok(s) => Arc::new(s),
         Err(e) => {
             eprintln!("crucible tasks validate: {e}");
             return Ok(exit::UNAVAILABLE);
         }
     };
-    let limit = Arc::new(tokio::sync::Semaphore::new(concurrency.unwrap_or_else(default_concurrency).max(1)));
+    let limit = Arc::new(tokio::sync::Semaphore::new(
+        concurrency.unwrap_or_else(default_concurrency).max(1),
+    ));
     let mut checks = tokio::task::JoinSet::new();
     for task in tasks.iter().cloned() {
         let (sandbox, limit) = (sandbox.clone(), limit.clone());
         checks.spawn(async move {
             let _slot = limit.acquire_owned().await.expect("semaphore open");
-            let reference = check(&sandbox, &task, task.reference_solution().map_err(|e| e.to_string())).await;
-            let stub = check(&sandbox, &task, task.stub_solution().map_err(|e| e.to_string())).await;
+            let reference = check(
+                &sandbox,
+                &task,
+                task.reference_solution().map_err(|e| e.to_string()),
+            )
+            .await;
+            let stub = check(
+                &sandbox,
+                &task,
+                task.stub_solution().map_err(|e| e.to_string()),
+            )
+            .await;
             (task, reference, stub)
         });
     }
@@ -100,24 +131,36 @@ async fn validate(dir: PathBuf, only: Vec<String>, concurrency: Option<usize>, r
         let (task, reference, stub) = joined?;
         let mut faults = Vec::new();
         match &reference {
-            Ok(r) if r.verdict == Verdict::Passed && r.tests_passed() == task.test_cases as usize => {}
+            Ok(r)
+                if r.verdict == Verdict::Passed && r.tests_passed() == task.test_cases as usize => {
+            }
             Ok(r) if r.verdict == Verdict::Passed => faults.push(format!(
                 "reference passed {} test cases, task.toml declares {}",
                 r.tests_passed(),
                 task.test_cases
             )),
-            Ok(r) => faults.push(format!("reference solution: {} ({}){}", r.verdict, r.reason, tail(r))),
+            Ok(r) => faults.push(format!(
+                "reference solution: {} ({}){}",
+                r.verdict,
+                r.reason,
+                tail(r)
+            )),
             Err(e) => faults.push(format!("reference solution: {e}")),
         }
         match &stub {
             Ok(r) if r.verdict == Verdict::Passed => {
                 faults.push("an empty/stub solution passes: the suite tests nothing".into())
             }
-            Ok(r) if r.verdict == Verdict::InfraError => faults.push(format!("stub: infra error: {}", r.reason)),
+            Ok(r) if r.verdict == Verdict::InfraError => {
+                faults.push(format!("stub: infra error: {}", r.reason))
+            }
             Ok(_) => {}
             Err(e) => faults.push(format!("stub solution: {e}")),
         }
-        let timing = reference.as_ref().map(|r| format!("{} ms", r.wall_ms)).unwrap_or_default();
+        let timing = reference
+            .as_ref()
+            .map(|r| format!("{} ms", r.wall_ms))
+            .unwrap_or_default();
         if faults.is_empty() {
             lines.push(format!("ok      {:<32} {timing}", task.id));
         } else {
@@ -130,7 +173,11 @@ async fn validate(dir: PathBuf, only: Vec<String>, concurrency: Option<usize>, r
         println!("{l}");
     }
     println!("{} tasks checked, {problems} problem(s)", tasks.len());
-    Ok(if problems == 0 { exit::OK } else { exit::FOUND_PROBLEMS })
+    Ok(if problems == 0 {
+        exit::OK
+    } else {
+        exit::FOUND_PROBLEMS
+    })
 }
 
 async fn check(
@@ -143,11 +190,18 @@ async fn check(
 }
 
 fn tail(r: &ExecutionResult) -> String {
-    let text = if r.stderr.text.trim().is_empty() { &r.stdout.text } else { &r.stderr.text };
+    let text = if r.stderr.text.trim().is_empty() {
+        &r.stdout.text
+    } else {
+        &r.stderr.text
+    };
     let lines: Vec<&str> = text.lines().rev().take(3).collect();
     if lines.is_empty() {
         String::new()
     } else {
-        format!(": {}", lines.into_iter().rev().collect::<Vec<_>>().join(" | "))
+        format!(
+            ": {}",
+            lines.into_iter().rev().collect::<Vec<_>>().join(" | ")
+        )
     }
 }

@@ -7,7 +7,7 @@ use super::progress::Progress;
 use super::writer::StoreWriter;
 use crate::sandbox::{ExecutionResult, Sandbox};
 use crate::store::FinalKey;
-use crate::task::{execution_spec, read_candidate_dir, CandidateSource, Task};
+use crate::task::{CandidateSource, Task, execution_spec, read_candidate_dir};
 use crate::verdict::Verdict;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
@@ -57,7 +57,11 @@ impl Engine<'_> {
                 let next = match retries.front() {
                     Some((due, _)) if *due <= Instant::now() => retries.pop_front().map(|(_, a)| a),
                     _ => match jobs.next() {
-                        Some(job) => Some(Attempt { job, attempt: 1, key: String::new() }),
+                        Some(job) => Some(Attempt {
+                            job,
+                            attempt: 1,
+                            key: String::new(),
+                        }),
                         None => None,
                     },
                 };
@@ -121,14 +125,19 @@ impl Engine<'_> {
     }
 
     /// Build the execution, compute its key, and skip it when resume already has a verdict.
-    async fn prepare(&mut self, mut attempt: Attempt, outcome: &mut RunOutcome) -> Option<(Attempt, crate::sandbox::ExecutionSpec)> {
+    async fn prepare(
+        &mut self,
+        mut attempt: Attempt,
+        outcome: &mut RunOutcome,
+    ) -> Option<(Attempt, crate::sandbox::ExecutionSpec)> {
         let run_id = self.config.run_id.clone();
         let task = &self.tasks[attempt.job.task_index];
         let files = match &attempt.job.candidate.source {
             CandidateSource::Dir(dir) => read_candidate_dir(dir).map_err(|e| e.to_string()),
             CandidateSource::Inline(files) => Ok(files.clone()),
         };
-        let spec = files.and_then(|f| execution_spec(task, &f, Some(&run_id)).map_err(|e| e.to_string()));
+        let spec =
+            files.and_then(|f| execution_spec(task, &f, Some(&run_id)).map_err(|e| e.to_string()));
         let spec = match spec {
             Ok(spec) => spec,
             Err(message) => {
@@ -141,7 +150,12 @@ impl Engine<'_> {
         };
         // A missing image is an infra error of the attempt (retried), not of the candidate.
         let image_id = self.sandbox.image_id(&spec.image).await.unwrap_or_default();
-        attempt.key = execution_key(&task.id, &image_id, &spec, self.sandbox.policy().runtime.as_deref());
+        attempt.key = execution_key(
+            &task.id,
+            &image_id,
+            &spec,
+            self.sandbox.policy().runtime.as_deref(),
+        );
         let final_key = FinalKey {
             key: attempt.key.clone(),
             model: attempt.job.candidate.model.clone(),

@@ -55,7 +55,12 @@ impl Attempt {
     }
 
     /// A record for an attempt that never reached a container (refused input, interruption…).
-    pub fn record_without_container(&self, run_id: &str, verdict: Verdict, reason: String) -> ExecutionRecord {
+    pub fn record_without_container(
+        &self,
+        run_id: &str,
+        verdict: Verdict,
+        reason: String,
+    ) -> ExecutionRecord {
         ExecutionRecord {
             run_id: run_id.into(),
             task_id: self.job.candidate.task_id.clone(),

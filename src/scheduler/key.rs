@@ -4,7 +4,12 @@ use sha2::{Digest, Sha256};
 
 /// sha256 over the task id, image id, payload, command, limits and runtime. Changing a test file
 /// or rebuilding an image changes the key of exactly the executions it affects.
-pub fn execution_key(task_id: &str, image_id: &str, spec: &ExecutionSpec, runtime: Option<&str>) -> String {
+pub fn execution_key(
+    task_id: &str,
+    image_id: &str,
+    spec: &ExecutionSpec,
+    runtime: Option<&str>,
+) -> String {
     let material = serde_json::json!({
         "task": task_id,
         "image_id": image_id,

@@ -6,7 +6,7 @@ mod progress;
 mod writer;
 
 pub use engine::{Engine, EngineConfig, RunOutcome};
-pub use job::{now_ms, Job};
+pub use job::{Job, now_ms};
 pub use key::execution_key;
 pub use progress::{Progress, ProgressMode};
 pub use writer::StoreWriter;

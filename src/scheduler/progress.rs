@@ -29,8 +29,10 @@ impl Progress {
         let bar = (mode == ProgressMode::Bar).then(|| {
             let bar = ProgressBar::new(total);
             bar.set_style(
-                ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} [{elapsed_precise}, ETA {eta}]")
-                    .expect("static template"),
+                ProgressStyle::with_template(
+                    "{bar:30} {pos}/{len} {msg} [{elapsed_precise}, ETA {eta}]",
+                )
+                .expect("static template"),
             );
             bar
         });
@@ -61,7 +63,8 @@ impl Progress {
                 self.passed += 1;
             }
         }
-        let rate = (self.done - self.skipped) as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
+        let rate =
+            (self.done - self.skipped) as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
         let line = format!(
             "{}/{} {:<13} {} {} #{}{} ({} ms){}",
             self.done,
@@ -70,7 +73,11 @@ impl Progress {
             r.model,
             r.task_id,
             r.sample,
-            if r.attempt > 1 { format!(" attempt {}", r.attempt) } else { String::new() },
+            if r.attempt > 1 {
+                format!(" attempt {}", r.attempt)
+            } else {
+                String::new()
+            },
             r.wall_ms,
             if will_retry { " - will retry" } else { "" }
         );

@@ -43,7 +43,10 @@ impl StoreWriter {
 
     /// Queue a record; `false` when the writer has stopped (its error comes from `finish`).
     pub fn send(&self, record: ExecutionRecord) -> bool {
-        self.tx.as_ref().map(|tx| tx.send(record).is_ok()).unwrap_or(false)
+        self.tx
+            .as_ref()
+            .map(|tx| tx.send(record).is_ok())
+            .unwrap_or(false)
     }
 
     /// Flush everything queued and hand the store back.

@@ -1,5 +1,5 @@
 //! Loading every task of a benchmark directory.
-use super::definition::{Task, TaskError, TASK_FILE};
+use super::definition::{TASK_FILE, Task, TaskError};
 use crate::limits::Limits;
 use std::path::Path;
 

@@ -5,8 +5,12 @@ mod execution;
 mod language;
 mod load;
 
-pub use candidates::{read_candidate_dir, scan_candidate_dir, CandidateError, CandidateRef, CandidateSource};
-pub use definition::{CandidateSpec, LimitsFile, Task, TaskError, TaskFile, REFERENCE_DIR, STUB_DIR, TASK_FILE};
+pub use candidates::{
+    CandidateError, CandidateRef, CandidateSource, read_candidate_dir, scan_candidate_dir,
+};
+pub use definition::{
+    CandidateSpec, LimitsFile, REFERENCE_DIR, STUB_DIR, TASK_FILE, Task, TaskError, TaskFile,
+};
 pub use execution::execution_spec;
 pub use language::{Language, REPORT_PATH};
 pub use load::load_tasks;
