@@ -1,5 +1,5 @@
 //! Containers in flight, so that every path (error, panic, cancellation, Ctrl-C) removes them.
-use crate::docker::{Docker, container};
+use crate::docker::{Docker, container, labels};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
@@ -30,14 +30,37 @@ impl LiveContainers {
         self.ids.lock().expect("live set").remove(id);
     }
 
+    /// Remove every tracked container, and every container labelled as this process's (a
+    /// creation cancelled mid-request leaves one the daemon made but nobody tracked). Returns
+    /// once the daemon lists none of them any more (or after ~10 s).
     pub async fn remove_all(&self, docker: &Docker) -> usize {
-        let ids: Vec<String> = self.ids.lock().expect("live set").iter().cloned().collect();
-        let removals = ids.iter().map(|id| container::remove(docker, id));
-        let done = futures_util::future::join_all(removals).await;
-        for id in &ids {
-            self.forget(id);
+        let tracked: Vec<String> = self.ids.lock().expect("live set").iter().cloned().collect();
+        let owner = format!("{}={}", labels::OWNER, labels::instance_id());
+        let mut removed = std::collections::HashSet::new();
+        let mut pending = tracked;
+        for _ in 0..40 {
+            if let Ok(found) = container::list_labelled(docker, &owner).await {
+                pending.extend(found.into_iter().filter_map(|c| c.id));
+            }
+            pending.sort();
+            pending.dedup();
+            if pending.is_empty() {
+                break;
+            }
+            let removals = pending.iter().map(|id| container::remove(docker, id));
+            for (id, done) in pending
+                .iter()
+                .zip(futures_util::future::join_all(removals).await)
+            {
+                if done.is_ok() {
+                    removed.insert(id.clone());
+                }
+                self.forget(id);
+            }
+            pending.clear();
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
         }
-        done.iter().filter(|r| r.is_ok()).count()
+        removed.len()
     }
 }
 

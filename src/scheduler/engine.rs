@@ -110,13 +110,13 @@ impl Engine<'_> {
                 _ = shutdown.notified() => {
                     outcome.interrupted = true;
                     in_flight.abort_all();
+                    while in_flight.join_next().await.is_some() {}
                     let removed = self.sandbox.remove_all_live().await;
                     self.progress.message(&format!("interrupted: removed {removed} container(s) in flight"));
                     for (_, attempt) in attempts.drain() {
                         let rec = attempt.record_without_container(&self.config.run_id, Verdict::Interrupted, "the run was interrupted".into());
                         self.writer.send(rec);
                     }
-                    while in_flight.join_next().await.is_some() {}
                     break;
                 }
             }

@@ -118,3 +118,51 @@ pub fn shared_data() -> Option<PathBuf> {
     eprintln!("skipping: ../shared/data is not beside this checkout");
     None
 }
+
+/// A small python benchmark: `n` tasks `add-<i>` whose tests check `add(a, b)`; `sleep` seconds
+/// of sleep in every test (to keep containers in flight); candidates for model `good` (correct)
+/// and `bad` (wrong for negatives). Returns (tasks dir, candidates dir).
+pub fn python_benchmark(root: &Path, n: usize, sleep: f64) -> (PathBuf, PathBuf) {
+    let tasks = root.join("tasks");
+    let cands = root.join("candidates");
+    for i in 0..n {
+        let id = format!("add-{i:03}");
+        let dir = tasks.join(&id);
+        std::fs::create_dir_all(dir.join("tests")).unwrap();
+        std::fs::create_dir_all(dir.join("reference")).unwrap();
+        std::fs::write(
+            dir.join("task.toml"),
+            format!(
+                "id = \"{id}\"\ntitle = \"Add two numbers ({i})\"\nlanguage = \"python\"\nprice_usd = {}\n\
+                 description = \"add(a, b) returns the sum\"\ntest_cases = 2\n\
+                 [candidate]\nfiles = [\"solution.py\"]\n[limits]\ntimeout = \"20s\"\n",
+                10 * (i + 1)
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("tests/test_add.py"),
+            format!(
+                "import time\nfrom solution import add\n\ndef test_small():\n    time.sleep({sleep})\n    assert add(1, 2) == 3\n\n\
+                 def test_negative():\n    assert add(-{i}, 1) == {}\n",
+                1 - i as i64
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("reference/solution.py"),
+            "def add(a, b):\n    return a + b\n",
+        )
+        .unwrap();
+        for (model, body) in [("good", "return a + b"), ("bad", "return abs(a) + b")] {
+            let c = cands.join(model).join(&id);
+            std::fs::create_dir_all(&c).unwrap();
+            std::fs::write(
+                c.join("solution.py"),
+                format!("def add(a, b):\n    {body}\n"),
+            )
+            .unwrap();
+        }
+    }
+    (tasks, cands)
+}

@@ -1,0 +1,44 @@
+# crucible: the two commands a new machine needs are `make demo` and `make test`.
+SHELL := /bin/bash
+CARGO ?= cargo
+CRUCIBLE := target/release/crucible
+STORE ?= results/crucible.db
+
+.PHONY: demo test images docker build lint unit suites bench clean-results
+
+## Run the sample benchmark (tasks/ with tasks/_candidates) and print what each model earned.
+demo: docker images build
+	$(CRUCIBLE) tasks validate tasks
+	$(CRUCIBLE) run --tasks tasks --candidates tasks/_candidates --store $(STORE)
+
+## Format, lint, then every test against the real daemon.
+test: docker images lint
+	@command -v cargo-nextest >/dev/null || $(CARGO) install cargo-nextest --locked
+	$(CARGO) nextest run --workspace --no-fail-fast
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+## Make `docker info` work (installs and starts Docker on Debian as root when missing).
+docker:
+	@scripts/ensure-docker
+
+build:
+	$(CARGO) build --release --locked
+
+## Build the language runtime images that are missing or stale (a no-op when up to date).
+## Behind an intercepting proxy: CRUCIBLE_EXTRA_CA=/path/to/ca.crt make images
+images: docker
+	$(CARGO) run --quiet --locked -- images build
+
+## HumanEval, HumanEval-X (6 languages) and MBPP reference solutions through crucible.
+suites: docker images build
+	scripts/run-suites
+
+## Throughput against the engine's ceiling, a naive docker loop and bare processes.
+bench: docker images build
+	scripts/bench
+
+clean-results:
+	rm -rf results
