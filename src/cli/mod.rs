@@ -4,6 +4,7 @@ mod exec;
 pub mod exit;
 mod gc;
 mod images;
+mod import;
 mod limits_args;
 mod output;
 mod report;
@@ -40,6 +41,8 @@ enum Command {
     Tasks(tasks::TasksArgs),
     /// Build, list or prune the language runtime images.
     Images(images::ImagesArgs),
+    /// Turn a public suite (HumanEval, HumanEval-X, MBPP) into crucible tasks.
+    Import(import::ImportArgs),
 }
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
@@ -51,5 +54,6 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Command::Report(a) => report::run(a).await,
         Command::Tasks(a) => tasks::run(a).await,
         Command::Images(a) => images::run(a).await,
+        Command::Import(a) => import::run(a),
     }
 }

@@ -19,8 +19,11 @@ pub struct RunArgs {
     #[arg(long, default_value = "tasks")]
     tasks: PathBuf,
     /// Candidates: a directory `<model>/<task_id>[#<sample>]/…` or a JSONL file.
+    #[arg(long, required_unless_present = "references")]
+    candidates: Option<PathBuf>,
+    /// Also run every task's reference solution, as model `reference`.
     #[arg(long)]
-    candidates: PathBuf,
+    references: bool,
     /// Model name for JSONL lines without a `model` field (default: the file's stem).
     #[arg(long)]
     model: Option<String>,
@@ -229,13 +232,37 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
 }
 
 fn load_candidates(args: &RunArgs, tasks: &[Task]) -> anyhow::Result<Vec<CandidateRef>> {
-    if args.candidates.is_dir() {
-        return Ok(scan_candidate_dir(&args.candidates)?);
+    let mut refs = Vec::new();
+    if args.references {
+        for t in tasks {
+            refs.push(CandidateRef {
+                task_id: t.id.clone(),
+                model: "reference".into(),
+                sample: 0,
+                source: crucible::task::CandidateSource::Dir(
+                    t.dir.join(crucible::task::REFERENCE_DIR),
+                ),
+            });
+        }
+    }
+    if let Some(path) = &args.candidates {
+        refs.extend(read_candidates(path, args.model.as_deref(), tasks)?);
+    }
+    Ok(refs)
+}
+
+fn read_candidates(
+    path: &std::path::Path,
+    model: Option<&str>,
+    tasks: &[Task],
+) -> anyhow::Result<Vec<CandidateRef>> {
+    if path.is_dir() {
+        return Ok(scan_candidate_dir(path)?);
     }
     use crucible::suites::completions::read_completions;
     let by_id = tasks.iter().map(|t| (t.id.clone(), t.clone())).collect();
-    let read = read_completions(&args.candidates, &by_id, args.model.as_deref())
-        .with_context(|| format!("reading candidates from {}", args.candidates.display()))?;
+    let read = read_completions(path, &by_id, model)
+        .with_context(|| format!("reading candidates from {}", path.display()))?;
     for e in &read.errors {
         eprintln!("crucible run: {e}");
     }
