@@ -186,3 +186,191 @@ pub fn judge(e: Evidence<'_>, x: &Expectation) -> Judgement {
 pub fn signal_of(rc: i64) -> Option<i32> {
     (129..=128 + 64).contains(&rc).then(|| (rc - 128) as i32)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testreport::{Report, ReportFormat};
+
+    fn case(name: &str, outcome: TestOutcome) -> TestCase {
+        TestCase {
+            name: name.into(),
+            outcome,
+            message: None,
+        }
+    }
+
+    fn trailer(rc: i64, report: ReportState) -> Trailer {
+        Trailer {
+            rc,
+            cpu_usec: None,
+            mem_peak: None,
+            report,
+            unpack_failed: false,
+        }
+    }
+
+    fn junit(declared: u32) -> Expectation {
+        Expectation {
+            report: Some(ReportFormat::Junit),
+            declared_tests: declared,
+            error_exit_codes: vec![2],
+        }
+    }
+
+    fn judge_with(
+        t: Option<&Trailer>,
+        cases: Vec<TestCase>,
+        killed: Option<KillReason>,
+        oom: bool,
+        x: &Expectation,
+    ) -> Verdict {
+        let e = Evidence {
+            killed_for: killed,
+            timeout_secs: 1.0,
+            output_cap: 10,
+            oom_killed: oom,
+            container_exit: t.map(|t| t.rc).unwrap_or(137),
+            trailer: t,
+            report: Some(Ok(Report {
+                cases,
+                errors: vec![],
+            })),
+        };
+        judge(e, x).verdict
+    }
+
+    #[test]
+    fn crucibles_own_kill_reason_wins_over_everything() {
+        let t = trailer(0, ReportState::Present(vec![]));
+        let all_pass = vec![case("a", TestOutcome::Passed)];
+        assert_eq!(
+            judge_with(
+                Some(&t),
+                all_pass.clone(),
+                Some(KillReason::Timeout),
+                true,
+                &junit(1)
+            ),
+            Verdict::Timeout
+        );
+        assert_eq!(
+            judge_with(
+                Some(&t),
+                all_pass,
+                Some(KillReason::Output),
+                false,
+                &junit(1)
+            ),
+            Verdict::OutputLimit
+        );
+    }
+
+    #[test]
+    fn the_daemons_oom_record_wins_over_the_exit_code() {
+        let t = trailer(0, ReportState::Present(vec![]));
+        assert_eq!(
+            judge_with(
+                Some(&t),
+                vec![case("a", TestOutcome::Passed)],
+                None,
+                true,
+                &junit(1)
+            ),
+            Verdict::MemoryLimit
+        );
+    }
+
+    #[test]
+    fn a_pass_needs_exit_zero_an_all_pass_report_and_the_declared_count() {
+        let present = ReportState::Present(vec![]);
+        let two = vec![
+            case("a", TestOutcome::Passed),
+            case("b", TestOutcome::Passed),
+        ];
+        assert_eq!(
+            judge_with(
+                Some(&trailer(0, present.clone())),
+                two.clone(),
+                None,
+                false,
+                &junit(2)
+            ),
+            Verdict::Passed
+        );
+        // All pass in the report, but the runner failed: not a pass.
+        assert_eq!(
+            judge_with(
+                Some(&trailer(1, present.clone())),
+                two.clone(),
+                None,
+                false,
+                &junit(2)
+            ),
+            Verdict::Failed
+        );
+        // Fewer cases than declared.
+        assert_eq!(
+            judge_with(
+                Some(&trailer(0, present.clone())),
+                two.clone(),
+                None,
+                false,
+                &junit(3)
+            ),
+            Verdict::Error
+        );
+        // No report at all.
+        assert_eq!(
+            judge_with(
+                Some(&trailer(0, ReportState::Missing)),
+                vec![],
+                None,
+                false,
+                &junit(0)
+            ),
+            Verdict::Error
+        );
+        // A failing case.
+        let mixed = vec![
+            case("a", TestOutcome::Passed),
+            case("b", TestOutcome::Failed),
+        ];
+        assert_eq!(
+            judge_with(
+                Some(&trailer(1, present.clone())),
+                mixed,
+                None,
+                false,
+                &junit(2)
+            ),
+            Verdict::Failed
+        );
+        // The runner's "could not run" exit code.
+        assert_eq!(
+            judge_with(Some(&trailer(2, present)), vec![], None, false, &junit(2)),
+            Verdict::Error
+        );
+    }
+
+    #[test]
+    fn without_a_trailer_nothing_passes() {
+        assert_eq!(
+            judge_with(
+                None,
+                vec![case("a", TestOutcome::Passed)],
+                None,
+                false,
+                &junit(1)
+            ),
+            Verdict::Error
+        );
+    }
+
+    #[test]
+    fn signals_come_from_shell_exit_statuses() {
+        assert_eq!(signal_of(137), Some(9));
+        assert_eq!(signal_of(1), None);
+        assert_eq!(signal_of(128), None);
+    }
+}

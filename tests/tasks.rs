@@ -1,0 +1,145 @@
+//! `crucible tasks list|validate` and task-level hostility, through the real binary.
+mod common;
+
+use common::*;
+
+#[test]
+fn the_sample_benchmark_validates() {
+    require_image(PYTHON_IMAGE);
+    let out = crucible()
+        .args(["tasks", "validate"])
+        .arg(repo_root().join("tasks"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("30 tasks checked, 0 problem(s)"),
+        "{stdout}"
+    );
+    for lang in ["python", "node", "go", "rust", "java", "cpp"] {
+        let prefix = match lang {
+            "python" => "py-",
+            other => other,
+        };
+        assert!(
+            stdout
+                .lines()
+                .filter(|l| l.starts_with("ok") && l.contains(prefix))
+                .count()
+                >= 5,
+            "{lang}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn validate_catches_a_suite_that_tests_nothing_and_a_wrong_reference() {
+    require_image(PYTHON_IMAGE);
+    let scratch = Scratch::new("validate");
+    let (tasks, _) = python_benchmark(scratch.path(), 3, 0.0);
+    // add-001: tests that pass whatever the solution is.
+    std::fs::write(
+        tasks.join("add-001/tests/test_add.py"),
+        "def test_a():\n    assert True\n\ndef test_b():\n    pass\n",
+    )
+    .unwrap();
+    // add-002: a reference that is wrong.
+    std::fs::write(
+        tasks.join("add-002/reference/solution.py"),
+        "def add(a, b):\n    return a * b\n",
+    )
+    .unwrap();
+    let out = crucible()
+        .args(["tasks", "validate"])
+        .arg(&tasks)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let line = |id: &str| {
+        stdout
+            .lines()
+            .find(|l| l.contains(id))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line("add-000").starts_with("ok"), "{stdout}");
+    assert!(line("add-001").contains("stub solution passes"), "{stdout}");
+    assert!(
+        line("add-002").contains("reference solution: failed"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_malformed_task_toml_is_named_with_file_and_line() {
+    let scratch = Scratch::new("malformed");
+    scratch.write(
+        "tasks/broken/task.toml",
+        "id = \"broken\"\ntitle = \"t\"\nprice_usd = \"a lot\"\nlanguage = \"python\"\n",
+    );
+    scratch.write("tasks/unknown-field/task.toml", "id = \"x\"\ncolour = 1\n");
+    let out = crucible()
+        .args(["tasks", "list"])
+        .arg(scratch.path().join("tasks"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("broken/task.toml:3:"),
+        "names file and line: {stderr}"
+    );
+    assert!(
+        stderr.contains("unknown-field/task.toml:2:") && stderr.contains("colour"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_planted_all_pass_report_does_not_turn_a_failure_into_a_pass() {
+    require_image(PYTHON_IMAGE);
+    let scratch = Scratch::new("planted");
+    let (tasks, cands) = python_benchmark(scratch.path(), 1, 0.0);
+    // The candidate overwrites the runner's report at exit with one claiming every test passed.
+    let planted = r#"import atexit, os
+FAKE = '<testsuites><testsuite name="pytest" tests="2"><testcase classname="t" name="a"/><testcase classname="t" name="b"/></testsuite></testsuites>'
+def plant():
+    with open(os.environ["CRUCIBLE_REPORT"], "w") as f:
+        f.write(FAKE)
+atexit.register(plant)
+def add(a, b):
+    return a - b
+"#;
+    std::fs::write(cands.join("good/add-000/solution.py"), planted).unwrap();
+    let store = scratch.path().join("p.db");
+    let out = crucible()
+        .args(["run", "--models", "good", "--run-id", "planted", "--tasks"])
+        .arg(&tasks)
+        .arg("--candidates")
+        .arg(&cands)
+        .arg("--store")
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json = crucible()
+        .args(["report", "--format", "json", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let model = &json["models"][0];
+    assert_eq!(model["tasks_solved"], 0, "{model:#}");
+    assert_eq!(model["verdicts"]["failed"], 1, "{model:#}");
+}
