@@ -86,6 +86,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 pub fn format_bytes(bytes: u64) -> String {
     if bytes >= GIB && bytes.is_multiple_of(GIB) {
         format!("{}GiB", bytes / GIB)
+    } else if bytes >= GIB {
+        format!("{:.1}GiB", bytes as f64 / GIB as f64)
     } else if bytes >= MIB {
         format!("{:.0}MiB", bytes as f64 / MIB as f64)
     } else if bytes >= KIB {

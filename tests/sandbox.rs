@@ -365,3 +365,74 @@ fn stdin_is_closed_so_reading_it_does_not_hang() {
             .contains("EOFError")
     );
 }
+
+#[test]
+fn gc_removes_orphans_of_dead_processes_and_spares_others() {
+    require_image(PYTHON_IMAGE);
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .unwrap()
+        .trim()
+        .to_string();
+    let create = |owner: &str| {
+        let out = std::process::Command::new("docker")
+            .args([
+                "create",
+                "--label",
+                &format!("crucible.owner={owner}"),
+                "--label",
+                &format!("crucible.host={host}"),
+            ])
+            .args(["--label", "crucible.created=0", PYTHON_IMAGE, "true"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    // pid 999999999 cannot be alive; the uuid part makes it a crucible-written owner.
+    let orphan = create(&format!("999999999-{}", uuid::Uuid::new_v4().simple()));
+    let live = create(&format!(
+        "{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    let out = crucible().arg("gc").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(&orphan[..12]),
+        "the orphan is named: {stdout}"
+    );
+    assert!(
+        !stdout.contains(&live[..12]),
+        "a live process's container is spared: {stdout}"
+    );
+    let all = crucible_containers();
+    assert!(!all.iter().any(|id| orphan.starts_with(id.as_str())));
+    assert!(all.iter().any(|id| live.starts_with(id.as_str())));
+    // (`gc --all` would also take other tests' live containers: remove ours by id.)
+    std::process::Command::new("docker")
+        .args(["rm", "-f", &live])
+        .output()
+        .unwrap();
+}
+
+#[test]
+fn doctor_reports_the_daemon_runtimes_and_images() {
+    require_image(PYTHON_IMAGE);
+    let out = crucible().arg("doctor").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for what in [
+        "daemon",
+        "API",
+        "cgroups",
+        "runtimes",
+        "crucible/python:latest",
+        "free under",
+    ] {
+        assert!(stdout.contains(what), "{what}: {stdout}");
+    }
+}
