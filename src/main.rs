@@ -4,6 +4,10 @@ mod cli;
 use clap::Parser;
 
 fn main() {
+    if let Err(e) = cli::apply_config_file() {
+        eprintln!("crucible: error: {e:#}");
+        std::process::exit(cli::exit::ERROR);
+    }
     let args = cli::Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(

@@ -143,3 +143,45 @@ def add(a, b):
     assert_eq!(model["tasks_solved"], 0, "{model:#}");
     assert_eq!(model["verdicts"]["failed"], 1, "{model:#}");
 }
+
+#[test]
+fn config_file_sets_defaults_that_env_and_flags_override() {
+    let scratch = Scratch::new("config");
+    let cfg = scratch.write("crucible.toml", "[run]\nstore = \"from-file.db\"\n");
+    // `report --list` on the store named by the file: the file's path appears in the error.
+    let out = crucible()
+        .env("CRUCIBLE_CONFIG", &cfg)
+        .args(["report"])
+        .current_dir(scratch.path())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("from-file.db"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = crucible()
+        .env("CRUCIBLE_CONFIG", &cfg)
+        .env("CRUCIBLE_STORE", "from-env.db")
+        .args(["report"])
+        .current_dir(scratch.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("from-env.db"));
+    let out = crucible()
+        .env("CRUCIBLE_CONFIG", &cfg)
+        .env("CRUCIBLE_STORE", "from-env.db")
+        .args(["report", "--store", "from-flag.db"])
+        .current_dir(scratch.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("from-flag.db"));
+    let bad = scratch.write("bad.toml", "[run]\ncolour = 1\n");
+    let out = crucible()
+        .env("CRUCIBLE_CONFIG", &bad)
+        .arg("doctor")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown key `run.colour`"));
+}

@@ -1,4 +1,5 @@
 //! Command-line verbs; each file holds one verb's arguments and its `run`.
+mod config;
 mod doctor;
 mod exec;
 pub mod exit;
@@ -12,6 +13,7 @@ mod run;
 mod tasks;
 
 use clap::{Parser, Subcommand};
+pub use config::apply_config_file;
 
 #[derive(Parser)]
 #[command(
