@@ -146,11 +146,7 @@ fn the_sample_benchmark_gives_every_expected_verdict_and_reports_parse() {
     let csv = report("csv");
     assert_eq!(csv.lines().count(), 4, "header + one row per model:\n{csv}");
     assert!(report("markdown").contains("| model-strong"));
-    assert!(crucible_containers_of("sample").is_empty());
-}
-
-fn crucible_containers_of(run_id: &str) -> Vec<String> {
-    containers_of_run(run_id)
+    assert!(containers_of_run("sample").is_empty());
 }
 
 #[test]

@@ -190,24 +190,10 @@ fn add_dir(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> st
 }
 
 fn refused(args: &ExecArgs, limits: &Limits, message: String) -> ExecutionResult {
-    ExecutionResult {
-        verdict: Verdict::InvalidInput,
-        reason: message,
-        exit_code: None,
-        signal: None,
-        wall_ms: 0,
-        cpu_ms: None,
-        peak_memory_bytes: None,
-        stdout: Default::default(),
-        stderr: Default::default(),
-        tests: Vec::new(),
-        image: args.image.clone(),
-        image_id: None,
-        payload_sha256: None,
-        limits: limits.clone(),
-        runtime: args.runtime.clone(),
-        container_id: None,
-    }
+    let mut r =
+        ExecutionResult::without_container(Verdict::InvalidInput, message, &args.image, limits);
+    r.runtime = args.runtime.clone();
+    r
 }
 
 fn print(r: &ExecutionResult, json: bool) -> anyhow::Result<()> {

@@ -6,7 +6,7 @@ use super::live::LiveContainers;
 use super::output::{BoundedBuffer, capture};
 use super::payload::Payload;
 use super::policy::{SandboxPolicy, WORKDIR};
-use super::result::{CapturedOutput, ExecutionResult};
+use super::result::ExecutionResult;
 use crate::docker::{self, Docker, DockerError, container, labels};
 use crate::limits::Limits;
 use crate::verdict::Verdict;
@@ -85,24 +85,14 @@ impl Sandbox {
     /// Run one execution. Never fails: a Docker problem becomes an `infra_error` verdict.
     pub async fn run(&self, spec: &ExecutionSpec) -> ExecutionResult {
         let started = Instant::now();
-        let mut result = ExecutionResult {
-            verdict: Verdict::InfraError,
-            reason: String::new(),
-            exit_code: None,
-            signal: None,
-            wall_ms: 0,
-            cpu_ms: None,
-            peak_memory_bytes: None,
-            stdout: CapturedOutput::default(),
-            stderr: CapturedOutput::default(),
-            tests: Vec::new(),
-            image: spec.image.clone(),
-            image_id: None,
-            payload_sha256: Some(spec.payload.sha256().to_string()),
-            limits: spec.limits.clone(),
-            runtime: self.policy.runtime.clone(),
-            container_id: None,
-        };
+        let mut result = ExecutionResult::without_container(
+            Verdict::InfraError,
+            String::new(),
+            &spec.image,
+            &spec.limits,
+        );
+        result.payload_sha256 = Some(spec.payload.sha256().to_string());
+        result.runtime = self.policy.runtime.clone();
         if let Err(e) = self.run_in_container(spec, &mut result).await {
             result.verdict = Verdict::InfraError;
             result.reason = e.to_string();

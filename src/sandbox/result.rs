@@ -38,6 +38,34 @@ pub struct ExecutionResult {
 }
 
 impl ExecutionResult {
+    /// A result with no container behind it (yet): refused input, interruption, or the start of
+    /// an execution that fills in the rest.
+    pub fn without_container(
+        verdict: Verdict,
+        reason: String,
+        image: &str,
+        limits: &Limits,
+    ) -> Self {
+        ExecutionResult {
+            verdict,
+            reason,
+            exit_code: None,
+            signal: None,
+            wall_ms: 0,
+            cpu_ms: None,
+            peak_memory_bytes: None,
+            stdout: CapturedOutput::default(),
+            stderr: CapturedOutput::default(),
+            tests: Vec::new(),
+            image: image.to_string(),
+            image_id: None,
+            payload_sha256: None,
+            limits: limits.clone(),
+            runtime: None,
+            container_id: None,
+        }
+    }
+
     pub fn tests_passed(&self) -> usize {
         self.tests
             .iter()

@@ -61,28 +61,9 @@ impl Attempt {
         verdict: Verdict,
         reason: String,
     ) -> ExecutionRecord {
-        ExecutionRecord {
-            run_id: run_id.into(),
-            task_id: self.job.candidate.task_id.clone(),
-            model: self.job.candidate.model.clone(),
-            sample: self.job.candidate.sample,
-            repeat: self.job.repeat,
-            attempt: self.attempt,
-            key: self.key.clone(),
-            verdict,
-            reason,
-            exit_code: None,
-            signal: None,
-            wall_ms: 0,
-            cpu_ms: None,
-            peak_memory_bytes: None,
-            stdout: String::new(),
-            stderr: String::new(),
-            output_truncated: false,
-            image_id: None,
-            payload_sha256: None,
-            finished_at_ms: now_ms(),
-            tests: Vec::new(),
-        }
+        self.record(
+            run_id,
+            &ExecutionResult::without_container(verdict, reason, "", &Default::default()),
+        )
     }
 }

@@ -69,25 +69,17 @@ impl Drop for Scratch {
 
 /// Containers (any state) labelled with this run id.
 pub fn containers_of_run(run_id: &str) -> Vec<String> {
-    let out = Command::new("docker")
-        .args([
-            "ps",
-            "-aq",
-            "--filter",
-            &format!("label=crucible.run={run_id}"),
-        ])
-        .output()
-        .expect("docker ps");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
+    containers_labelled(&format!("crucible.run={run_id}"))
 }
 
 /// All crucible containers (any state).
 pub fn crucible_containers() -> Vec<String> {
+    containers_labelled("crucible.owner")
+}
+
+fn containers_labelled(label: &str) -> Vec<String> {
     let out = Command::new("docker")
-        .args(["ps", "-aq", "--filter", "label=crucible.owner"])
+        .args(["ps", "-aq", "--filter", &format!("label={label}")])
         .output()
         .expect("docker ps");
     String::from_utf8_lossy(&out.stdout)
