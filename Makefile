@@ -1,13 +1,13 @@
 # crucible: the two commands a new machine needs are `make demo` and `make test`.
 SHELL := /bin/bash
 CARGO ?= cargo
-CRUCIBLE := target/release/crucible
+CRUCIBLE := $(CARGO) run --quiet --locked --
 STORE ?= results/crucible.db
 
-.PHONY: demo test images docker build lint unit suites bench clean-results
+.PHONY: demo test images docker release lint suites bench clean-results
 
 ## Run the sample benchmark (tasks/ with tasks/_candidates) and print what each model earned.
-demo: docker images build
+demo: docker images
 	$(CRUCIBLE) tasks validate tasks
 	$(CRUCIBLE) run --tasks tasks --candidates tasks/_candidates --store $(STORE)
 
@@ -24,20 +24,20 @@ lint:
 docker:
 	@scripts/ensure-docker
 
-build:
+release:
 	$(CARGO) build --release --locked
 
 ## Build the language runtime images that are missing or stale (a no-op when up to date).
 ## Behind an intercepting proxy: CRUCIBLE_EXTRA_CA=/path/to/ca.crt make images
 images: docker
-	$(CARGO) run --quiet --locked -- images build
+	$(CRUCIBLE) images build
 
 ## HumanEval, HumanEval-X (6 languages) and MBPP reference solutions through crucible.
-suites: docker images build
+suites: docker images release
 	scripts/run-suites
 
 ## Throughput against the engine's ceiling, a naive docker loop and bare processes.
-bench: docker images build
+bench: docker images release
 	scripts/bench
 
 clean-results:
