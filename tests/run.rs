@@ -355,3 +355,71 @@ fn a_missing_image_is_retried_and_reported_as_infra_not_as_a_model_failure() {
         assert_eq!(m["verdicts"]["passed"], 1, "{m:#}");
     }
 }
+
+#[test]
+fn repeats_measure_flakiness_and_compare_lists_flipped_tasks() {
+    require_image(PYTHON_IMAGE);
+    let scratch = Scratch::new("repeat");
+    let (tasks, cands) = python_benchmark(scratch.path(), 2, 0.0);
+    let store = scratch.path().join("rep.db");
+    let out = run_cmd(&tasks, &cands, &store, "base")
+        .args(["--repeat", "2"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = SqliteStore::open(&store)
+        .unwrap()
+        .executions("base")
+        .unwrap();
+    assert_eq!(rows.len(), 8, "2 tasks x 2 models x 2 repeats");
+    let json = crucible()
+        .args(["report", "--format", "json", "--run", "base", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    for m in json["models"].as_array().unwrap() {
+        assert_eq!(
+            m["flake_rate"].as_f64(),
+            Some(0.0),
+            "deterministic tests never flake: {m:#}"
+        );
+    }
+    // Fix `bad` on add-001 and compare the two runs.
+    std::fs::write(
+        cands.join("bad/add-001/solution.py"),
+        "def add(a, b):\n    return a + b\n",
+    )
+    .unwrap();
+    let out = run_cmd(&tasks, &cands, &store, "head").output().unwrap();
+    assert!(out.status.success());
+    let out = crucible()
+        .args([
+            "report",
+            "--compare",
+            "base",
+            "head",
+            "--format",
+            "json",
+            "--store",
+        ])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let cmp: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let flips = cmp.to_string();
+    assert!(
+        flips.contains("add-001") && flips.contains("bad"),
+        "{cmp:#}"
+    );
+    assert!(
+        !flips.contains("add-000"),
+        "only the flipped task is listed: {cmp:#}"
+    );
+}
