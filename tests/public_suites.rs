@@ -72,7 +72,10 @@ fn not_passed(report: &serde_json::Value, model: &str) -> Vec<String> {
     for task in report["tasks"].as_array().unwrap() {
         for r in task["results"].as_array().unwrap() {
             if r["model"] == model && r["verdict"] != "passed" {
-                bad.push(format!("{}: {} ({})", task["task_id"], r["verdict"], r["reason"]));
+                bad.push(format!(
+                    "{}: {} ({})",
+                    task["task_id"], r["verdict"], r["reason"]
+                ));
             }
         }
     }
@@ -138,11 +141,20 @@ fn humaneval_example_samples_give_pass_at_1_one_half() {
     // `time.sleep` past the limit.
     assert_eq!(verdicts["timeout"], 1, "{samples:#}");
     // `subprocess.run("rm -rf tmp")` (no such program) and `input()` (stdin is /dev/null).
-    let failed_or_error = verdicts["failed"].as_u64().unwrap() + verdicts["error"].as_u64().unwrap();
+    let failed_or_error =
+        verdicts["failed"].as_u64().unwrap() + verdicts["error"].as_u64().unwrap();
     assert_eq!(failed_or_error, 2, "{samples:#}");
-    for other in ["memory_limit", "output_limit", "invalid_input", "infra_error"] {
+    for other in [
+        "memory_limit",
+        "output_limit",
+        "invalid_input",
+        "infra_error",
+    ] {
         assert_eq!(verdicts[other], 0, "{other}: {samples:#}");
     }
     let p1 = pass_at_1(samples);
-    assert!((p1 - 0.5).abs() < 1e-9, "pass@1 is {p1}, the suite gives 0.5");
+    assert!(
+        (p1 - 0.5).abs() < 1e-9,
+        "pass@1 is {p1}, the suite gives 0.5"
+    );
 }
