@@ -102,8 +102,10 @@ from typing import *
 from collections import *
 ";
 
-/// Cargo manifest of the Rust harness: the crates the suite's declarations `use`. Not used by
-/// the test command (which calls rustc directly); it lets `cargo test` run the task by hand.
+/// Cargo manifest of the Rust harness: the crates the suite's declarations `use`, at the versions
+/// the suite's own harness declares (its tests call rand 0.4's `gen_range(low, high)`). Not used
+/// by the test command (which calls rustc against the image's pre-built crates); it lets
+/// `cargo test` run the task by hand.
 const RUST_CARGO_TOML: &str = "\
 [package]
 name = \"task\"
@@ -111,7 +113,7 @@ version = \"0.1.0\"
 edition = \"2021\"
 
 [dependencies]
-rand = \"0.8\"
+rand = \"0.4\"
 regex = \"1\"
 md5 = \"0.7\"
 ";
