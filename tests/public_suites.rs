@@ -1,9 +1,10 @@
 //! The public suites through the real `crucible` binary and real containers: HumanEval's 164
 //! canonical solutions all pass, and the suite's example samples give its own figure
-//! (pass@1 = 0.5: the `rm -rf` and `input()` samples fail, the `sleep` one times out).
+//! (pass@1 = 0.5: the `rm -rf` and `input()` samples fail, the `sleep` one times out); three
+//! HumanEval-X Rust problems build against the rust image's pre-compiled crates.
 //!
 //! The data lives beside the checkout (`../shared/data`); without it (and without CI) the tests
-//! say so and return. About 40 s for HumanEval on two cores.
+//! say so and return. About 40 s for HumanEval on two cores, 5 s for the rest.
 mod common;
 
 use common::{PYTHON_IMAGE, Scratch, crucible, require_image, shared_data, stdout_json};
@@ -156,5 +157,74 @@ fn humaneval_example_samples_give_pass_at_1_one_half() {
     assert!(
         (p1 - 0.5).abs() < 1e-9,
         "pass@1 is {p1}, the suite gives 0.5"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Three HumanEval-X Rust problems that exercise the runner: Rust/0 (plain), Rust/50 (its test
+/// calls rand 0.4's `gen_range(low, high)`: needs the image's pre-built rand 0.4), Rust/32 (the
+/// suite's test is commented out: the build check is the one case). Each takes seconds, not the
+/// minute a cargo build of regex took.
+#[test]
+fn humaneval_x_rust_references_build_against_the_prebuilt_crates() {
+    let Some(data) = shared_data() else { return };
+    require_image("crucible/rust:latest");
+    let scratch = Scratch::new("public-hx-rust");
+    let all = scratch.path().join("all");
+    let tasks = scratch.path().join("tasks");
+    let store = scratch.path().join("store.db");
+    run_ok(
+        crucible()
+            .args(["import", "humaneval-x", "--language", "rust"])
+            .arg(data.join("humaneval-x/humaneval_rust.jsonl.gz"))
+            .arg("--out")
+            .arg(&all)
+            .output()
+            .unwrap(),
+        "crucible import humaneval-x (rust)",
+    );
+    for id in ["Rust-0", "Rust-32", "Rust-50"] {
+        copy_dir(&all.join(id), &tasks.join(id));
+    }
+    run_ok(
+        crucible()
+            .args(["run", "--references", "-j", "2", "--tasks"])
+            .arg(&tasks)
+            .arg("--store")
+            .arg(&store)
+            .output()
+            .unwrap(),
+        "crucible run --references (HumanEval-X rust)",
+    );
+    let report = json_report(&store);
+    let reference = model(&report, "reference");
+    assert_eq!(
+        reference["verdicts"]["passed"],
+        3,
+        "these did not pass: {:#?}",
+        not_passed(&report, "reference")
+    );
+    let slowest = report["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["results"][0]["wall_ms"].as_u64())
+        .max()
+        .unwrap();
+    assert!(
+        slowest < 30_000,
+        "a Rust problem took {slowest} ms: is the image's /opt/crucible/rust-deps being used?"
     );
 }
