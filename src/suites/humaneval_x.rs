@@ -12,11 +12,12 @@
 //! | java   | `Solution.java`    | candidate + "\n" + test as `Main.java`; javac; `java Main` exit code |
 //! | js     | `solution.js`      | `tests/run.js`: candidate + "\n" + test as one module; any output fails |
 //! | go     | `solution.go`      | `tests/assemble_go.awk` builds `run/main_test.go`; `go test -json` |
-//! | rust   | `src/solution.rs`  | `src/main.rs` includes the candidate and the test; `cargo test`    |
+//! | rust   | `src/solution.rs`  | `src/main.rs` includes the candidate and the test; `tests/run_rust.sh`: `rustc --test` with the image's pre-built rand/regex/md5 |
 use super::runners::{
     EXIT_CODE_RUNNER, GO_ASSEMBLER, NODE_RUNNER, PYTHON_RUNNER, PYTHON_RUNNER_PATH,
-    PYTHON_SPEC_PATH, PYTHON_TEST_COMMAND, PythonCase, PythonSpec,
+    PYTHON_SPEC_PATH, PYTHON_TEST_COMMAND, PythonCase, PythonSpec, RUST_RUNNER,
 };
+use super::rust_source::count_active_tests;
 use super::task_out::{CandidateToml, ImportedTask, LimitsToml, TaskToml, dir_name_for};
 use crate::task::Language;
 use crate::testreport::ReportFormat;
@@ -101,8 +102,10 @@ from typing import *
 from collections import *
 ";
 
-/// Cargo manifest of the Rust harness: the crates the suite's declarations `use`. The Rust
-/// image serves them offline.
+/// Cargo manifest of the Rust harness: the crates the suite's declarations `use`, at the versions
+/// the suite's own harness declares (its tests call rand 0.4's `gen_range(low, high)`). Not used
+/// by the test command (which calls rustc against the image's pre-built crates); it lets
+/// `cargo test` run the task by hand.
 const RUST_CARGO_TOML: &str = "\
 [package]
 name = \"task\"
@@ -110,7 +113,7 @@ version = \"0.1.0\"
 edition = \"2021\"
 
 [dependencies]
-rand = \"0.8\"
+rand = \"0.4\"
 regex = \"1\"
 md5 = \"0.7\"
 ";
@@ -124,6 +127,19 @@ const RUST_MAIN: &str = "\
 fn main() {}
 include!(\"solution.rs\");
 include!(\"suite_test.rs\");
+";
+
+/// Appended to [`RUST_MAIN`] when the suite's test module has no active test (Rust/32's is
+/// commented out): the suite's harness passes such a program when it builds and `cargo test`
+/// exits 0, and this one case says exactly that, so crucible has a test case to count.
+const RUST_BUILD_CHECK: &str = "
+// crucible: the suite's test for this problem is commented out; its harness passes a program
+// that builds and whose (empty) test run succeeds.
+#[cfg(test)]
+mod crucible_build_check {
+    #[test]
+    fn suite_has_no_active_test_program_builds() {}
+}
 ";
 
 /// Assemble the suite's one test file, then `go test -json`. A program that does not build gives
@@ -142,8 +158,8 @@ fn timeout(language: Language) -> &'static str {
         Language::Python | Language::Node => "5s",
         Language::Cpp | Language::Go => "30s",
         Language::Java => "30s",
-        // Each run compiles rand and regex (about 100 s on 2 busy cores) unless the image pre-builds them.
-        Language::Rust => "240s",
+        // One rustc invocation against pre-built crates: a few seconds, more on a busy machine.
+        Language::Rust => "60s",
     }
 }
 
@@ -243,11 +259,22 @@ pub fn to_task(language: Language, rec: &HumanEvalXRecord) -> Result<ImportedTas
                 )
             }
             Language::Rust => {
-                test_cases = rec.test.matches("#[test]").count().max(1) as u32;
+                let active = count_active_tests(&rec.test);
+                let mut main = String::from(RUST_MAIN);
+                if active == 0 {
+                    main.push_str(RUST_BUILD_CHECK);
+                }
+                test_cases = active.max(1);
                 files.insert("Cargo.toml".into(), RUST_CARGO_TOML.into());
-                files.insert("src/main.rs".into(), RUST_MAIN.into());
+                files.insert("src/main.rs".into(), main);
                 files.insert("src/suite_test.rs".into(), rec.test.clone());
-                ("src/solution.rs", "prompt.rs", None, ReportFormat::Libtest)
+                files.insert("tests/run_rust.sh".into(), RUST_RUNNER.into());
+                (
+                    "src/solution.rs",
+                    "prompt.rs",
+                    Some("sh tests/run_rust.sh".into()),
+                    ReportFormat::Libtest,
+                )
             }
         };
     // Rust's prompt is only the doc comment: the harness puts the declaration (uses + signature)

@@ -10,6 +10,7 @@ pub mod humaneval_x;
 pub mod jsonl;
 pub mod mbpp;
 pub mod runners;
+pub mod rust_source;
 pub mod task_out;
 
 use crate::task::Language;

@@ -9,6 +9,8 @@ pub const NODE_RUNNER: &str = include_str!("runners/run.js");
 pub const GO_ASSEMBLER: &str = include_str!("runners/assemble_go.awk");
 /// Shell runner for compiled programs whose exit code is the verdict (HumanEval-X C++ and Java).
 pub const EXIT_CODE_RUNNER: &str = include_str!("runners/run_program.sh");
+/// Shell runner for HumanEval-X Rust: one `rustc --test` against the image's pre-built crates.
+pub const RUST_RUNNER: &str = include_str!("runners/run_rust.sh");
 
 pub const PYTHON_RUNNER_PATH: &str = "tests/run.py";
 pub const PYTHON_SPEC_PATH: &str = "tests/cases.json";
