@@ -4,7 +4,9 @@ use super::entrypoint::{self, ReportState};
 use super::judge::{self, Evidence, Expectation, KillReason};
 use super::live::LiveContainers;
 use super::output::{BoundedBuffer, capture};
+use super::oom;
 use super::payload::Payload;
+use super::reaper::Reaper;
 use super::policy::{SandboxPolicy, WORKDIR};
 use super::result::{CapturedOutput, ExecutionResult};
 use crate::docker::{self, Docker, DockerError, container, labels};
@@ -14,6 +16,7 @@ use bollard::container::LogOutput;
 use futures_util::StreamExt;
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::AsyncWriteExt;
 
@@ -39,6 +42,9 @@ pub struct Sandbox {
     policy: SandboxPolicy,
     image_ids: Mutex<HashMap<String, String>>,
     live: LiveContainers,
+    reaper: Reaper,
+    /// Set by callers that await `finish_removals` before exiting (the scheduler).
+    background_removal: AtomicBool,
 }
 
 impl Sandbox {
@@ -53,6 +59,8 @@ impl Sandbox {
             policy,
             image_ids: Mutex::new(HashMap::new()),
             live: LiveContainers::default(),
+            reaper: Reaper::default(),
+            background_removal: AtomicBool::new(false),
         })
     }
 
@@ -79,7 +87,21 @@ impl Sandbox {
 
     /// Kill and remove every container this sandbox has in flight (for Ctrl-C / shutdown).
     pub async fn remove_all_live(&self) -> usize {
-        self.live.remove_all(&self.docker).await
+        let removed = self.live.remove_all(&self.docker).await;
+        self.reaper.drain().await;
+        removed
+    }
+
+    /// Remove containers in the background instead of before `run` returns. Whoever turns
+    /// this on must await `finish_removals` before exiting.
+    pub fn remove_in_background(&self, on: bool) {
+        self.background_removal.store(on, Ordering::SeqCst);
+    }
+
+    /// Wait until every container removal started in the background has finished. The
+    /// scheduler calls this before it exits, on every path.
+    pub async fn finish_removals(&self) {
+        self.reaper.drain().await;
     }
 
     /// Run one execution. Never fails: a Docker problem becomes an `infra_error` verdict.
@@ -138,10 +160,15 @@ impl Sandbox {
             .container_body(&spec.image, cmd, env, &spec.limits, labels);
         let id = container::create(&self.docker, body).await?;
         result.container_id = Some(id.clone());
-        let _guard = self.live.track(&self.docker, &id);
+        let guard = self.live.track(&self.docker, &id);
         let outcome = self.drive(&id, spec, result).await;
-        // Removal failures are logged, not fatal: the verdict stands, and gc finds the rest.
-        if let Err(e) = container::remove(&self.docker, &id).await {
+        // Removal runs in the background (off the verdict's critical path); the container
+        // stays in the live set until it is gone, and the scheduler drains the reaper before
+        // exiting. Removal failures are logged, not fatal: gc finds the rest.
+        if self.background_removal.load(Ordering::SeqCst) {
+            self.reaper.remove(&self.docker, &self.live, &id);
+            guard.hand_off();
+        } else if let Err(e) = container::remove(&self.docker, &id).await {
             tracing::warn!("{e}; `crucible gc` will remove it");
         } else {
             self.live.forget(&id);
@@ -205,9 +232,14 @@ impl Sandbox {
             }
             _ => {}
         }
-        let oom_killed = container::oom_killed(&self.docker, id).await?;
-
         let (candidate_stdout, trailer) = entrypoint::split_trailer(stdout.bytes());
+        // The OOM verdict comes from the daemon's record, asked for unless the cgroup's own
+        // high-water mark proves the limit was never reached (see `oom`).
+        let oom_killed = if oom::must_ask_daemon(trailer.as_ref(), exit, limits.memory_bytes) {
+            container::oom_killed(&self.docker, id).await?
+        } else {
+            false
+        };
         let candidate_stdout_total =
             stdout.total() - (stdout.bytes().len() - candidate_stdout.len()) as u64;
         let over_cap = killed_for.is_none() && candidate_stdout_total > limits.output_bytes;

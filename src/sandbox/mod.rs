@@ -4,9 +4,11 @@ mod executor;
 pub mod gc;
 mod judge;
 mod live;
+mod oom;
 mod output;
 mod payload;
 mod policy;
+mod reaper;
 mod result;
 
 pub use executor::{ExecutionSpec, Sandbox};
