@@ -7,6 +7,7 @@ use super::output::{BoundedBuffer, capture};
 use super::oom;
 use super::payload::Payload;
 use super::reaper::Reaper;
+use super::reuse::SlotPool;
 use super::policy::{SandboxPolicy, WORKDIR};
 use super::result::{CapturedOutput, ExecutionResult};
 use crate::docker::{self, Docker, DockerError, container, labels};
@@ -45,6 +46,9 @@ pub struct Sandbox {
     reaper: Reaper,
     /// Set by callers that await `finish_removals` before exiting (the scheduler).
     background_removal: AtomicBool,
+    /// Reuse mode: executions run in long-lived slot containers (see `reuse`).
+    reuse: AtomicBool,
+    slots: SlotPool,
 }
 
 impl Sandbox {
@@ -61,6 +65,8 @@ impl Sandbox {
             live: LiveContainers::default(),
             reaper: Reaper::default(),
             background_removal: AtomicBool::new(false),
+            reuse: AtomicBool::new(false),
+            slots: SlotPool::default(),
         })
     }
 
@@ -70,6 +76,26 @@ impl Sandbox {
 
     pub fn policy(&self) -> &SandboxPolicy {
         &self.policy
+    }
+
+    pub(super) fn live(&self) -> &LiveContainers {
+        &self.live
+    }
+
+    pub(super) fn reaper(&self) -> &Reaper {
+        &self.reaper
+    }
+
+    pub(super) fn slots(&self) -> &SlotPool {
+        &self.slots
+    }
+
+    /// Reuse mode: run executions in long-lived slot containers, each execution in a fresh
+    /// process tree with emptied writable dirs (docs/reuse-mode.md). Implies background
+    /// removal: the caller must await `finish_removals`, which also removes the slots.
+    pub fn enable_reuse(&self) {
+        self.reuse.store(true, Ordering::SeqCst);
+        self.remove_in_background(true);
     }
 
     /// The image's id, asked of the daemon once per image.
@@ -87,6 +113,7 @@ impl Sandbox {
 
     /// Kill and remove every container this sandbox has in flight (for Ctrl-C / shutdown).
     pub async fn remove_all_live(&self) -> usize {
+        self.slots.drain();
         let removed = self.live.remove_all(&self.docker).await;
         self.reaper.drain().await;
         removed
@@ -101,6 +128,7 @@ impl Sandbox {
     /// Wait until every container removal started in the background has finished. The
     /// scheduler calls this before it exits, on every path.
     pub async fn finish_removals(&self) {
+        self.retire_idle_slots();
         self.reaper.drain().await;
     }
 
@@ -125,7 +153,12 @@ impl Sandbox {
             runtime: self.policy.runtime.clone(),
             container_id: None,
         };
-        if let Err(e) = self.run_in_container(spec, &mut result).await {
+        let ran = if self.reuse.load(Ordering::SeqCst) {
+            self.run_reused(spec, &mut result).await
+        } else {
+            self.run_in_container(spec, &mut result).await
+        };
+        if let Err(e) = ran {
             result.verdict = Verdict::InfraError;
             result.reason = e.to_string();
         }
@@ -240,54 +273,89 @@ impl Sandbox {
         } else {
             false
         };
-        let candidate_stdout_total =
-            stdout.total() - (stdout.bytes().len() - candidate_stdout.len()) as u64;
-        let over_cap = killed_for.is_none() && candidate_stdout_total > limits.output_bytes;
-        result.stdout = capture(
-            candidate_stdout,
-            candidate_stdout_total,
-            limits.output_bytes,
-        );
-        result.stderr = capture(stderr.bytes(), stderr.total(), limits.output_bytes);
-        let report = match (&trailer, spec.expectation.report) {
-            (Some(t), Some(format)) => match &t.report {
-                ReportState::Present(bytes) => {
-                    Some(crate::testreport::parse(format, bytes).map_err(|e| e.to_string()))
-                }
-                _ => None,
-            },
-            _ => None,
-        };
-        if let Some(t) = &trailer {
-            result.cpu_ms = t.cpu_usec.map(|u| u / 1000);
-            result.peak_memory_bytes = t.mem_peak;
-            result.exit_code = Some(t.rc);
-            result.signal = judge::signal_of(t.rc);
-        } else {
-            result.exit_code = Some(exit);
-            result.signal = judge::signal_of(exit);
-        }
-        let judged = judge::judge(
-            Evidence {
-                killed_for: killed_for.or(over_cap.then_some(KillReason::Output)),
-                timeout_secs: limits.timeout.as_secs_f64(),
-                output_cap: limits.output_bytes,
-                oom_killed,
-                container_exit: exit,
+        conclude(
+            spec,
+            result,
+            Outcome {
+                stdout: &stdout,
+                stderr: &stderr,
+                candidate_stdout,
                 trailer: trailer.as_ref(),
-                report,
+                killed_for,
+                exit,
+                oom_killed,
             },
-            &spec.expectation,
         );
-        result.verdict = judged.verdict;
-        result.reason = judged.reason;
-        result.tests = judged.tests;
         Ok(())
     }
 }
 
+
+/// What one execution left behind, for `conclude`.
+pub(super) struct Outcome<'a> {
+    pub stdout: &'a BoundedBuffer,
+    pub stderr: &'a BoundedBuffer,
+    /// stdout without the report and trailer.
+    pub candidate_stdout: &'a [u8],
+    pub trailer: Option<&'a entrypoint::Trailer>,
+    pub killed_for: Option<KillReason>,
+    /// Exit status of the entrypoint (container or exec).
+    pub exit: i64,
+    pub oom_killed: bool,
+}
+
+/// Fill `result` from the outcome: captured output, figures, verdict. Shared by the default
+/// and the reuse mode, so both judge identically.
+pub(super) fn conclude(spec: &ExecutionSpec, result: &mut ExecutionResult, o: Outcome<'_>) {
+    let limits = &spec.limits;
+    let (stdout, stderr, candidate_stdout, trailer) = (o.stdout, o.stderr, o.candidate_stdout, o.trailer);
+    let (killed_for, exit, oom_killed) = (o.killed_for, o.exit, o.oom_killed);
+    let candidate_stdout_total =
+        stdout.total() - (stdout.bytes().len() - candidate_stdout.len()) as u64;
+    let over_cap = killed_for.is_none() && candidate_stdout_total > limits.output_bytes;
+    result.stdout = capture(
+        candidate_stdout,
+        candidate_stdout_total,
+        limits.output_bytes,
+    );
+    result.stderr = capture(stderr.bytes(), stderr.total(), limits.output_bytes);
+    let report = match (trailer, spec.expectation.report) {
+        (Some(t), Some(format)) => match &t.report {
+            ReportState::Present(bytes) => {
+                Some(crate::testreport::parse(format, bytes).map_err(|e| e.to_string()))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(t) = trailer {
+        result.cpu_ms = t.cpu_usec.map(|u| u / 1000);
+        result.peak_memory_bytes = t.mem_peak;
+        result.exit_code = Some(t.rc);
+        result.signal = judge::signal_of(t.rc);
+    } else {
+        result.exit_code = Some(exit);
+        result.signal = judge::signal_of(exit);
+    }
+    let judged = judge::judge(
+        Evidence {
+            killed_for: killed_for.or(over_cap.then_some(KillReason::Output)),
+            timeout_secs: limits.timeout.as_secs_f64(),
+            output_cap: limits.output_bytes,
+            oom_killed,
+            container_exit: exit,
+            trailer,
+            report,
+        },
+        &spec.expectation,
+    );
+    result.verdict = judged.verdict;
+    result.reason = judged.reason;
+    result.tests = judged.tests;
+}
+
 /// Read the attach stream into the two buffers until it ends; `true` when a cap was passed.
-async fn collect(
+pub(super) async fn collect(
     output: &mut container::OutputStream,
     stdout: &mut BoundedBuffer,
     stderr: &mut BoundedBuffer,

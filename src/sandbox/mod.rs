@@ -9,6 +9,8 @@ mod output;
 mod payload;
 mod policy;
 mod reaper;
+mod reuse;
+mod reuse_script;
 mod result;
 
 pub use executor::{ExecutionSpec, Sandbox};

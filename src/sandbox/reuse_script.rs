@@ -1,0 +1,90 @@
+//! The entrypoint of one execution in a reused container (run with `docker exec` as the
+//! sandbox uid). The slot container's own processes (tini and an idle `sleep`) run as a
+//! different uid, so `kill -KILL -1` from here reaches every process a previous or the current
+//! execution left, and nothing else. Before unpacking, and again after the command, it:
+//! kills every process of the sandbox uid until none is left, makes its files deletable and
+//! deletes everything under /work, /tmp, /dev/shm and /dev/mqueue, and removes its SysV IPC
+//! objects. The trailer has the default entrypoint's format plus `oom_kills` (the cgroup's OOM
+//! kill counter's change during this execution); `mem_peak` is left empty because the cgroup's
+//! high-water mark spans the container's life, not this execution.
+use super::entrypoint::REPORT_CAP;
+
+/// The uid of the slot container's own processes (never the sandbox uid).
+pub const SLOT_UID: u32 = 10000;
+
+/// `sh -c SCRIPT crucible-entry <command...>`
+pub fn script(workdir: &str) -> String {
+    format!(
+        r#"set -u
+marker='\n@@crucible-trailer@@ '
+sweep() {{
+  i=0
+  while kill -KILL -1 2>/dev/null; do
+    i=$((i + 1)); [ "$i" -ge 300 ] && return 1
+    # What is left may be zombies tini has not reaped yet: give it a moment.
+    [ "$i" -ge 20 ] && sleep 0.01
+  done
+  return 0
+}}
+wipe() {{
+  chmod -R u+rwX {workdir} /tmp /dev/shm /dev/mqueue 2>/dev/null
+  find {workdir} /tmp /dev/shm /dev/mqueue -mindepth 1 -delete 2>/dev/null
+  ipcrm -a 2>/dev/null
+  [ -z "$(find {workdir} /tmp /dev/shm -mindepth 1 -print 2>/dev/null | head -c 1)" ]
+}}
+ooms() {{
+  n=0
+  if [ -r /sys/fs/cgroup/memory/memory.oom_control ]; then
+    while read -r k v; do [ "$k" = oom_kill ] && n=$v; done </sys/fs/cgroup/memory/memory.oom_control
+  elif [ -r /sys/fs/cgroup/memory.events ]; then
+    while read -r k v; do [ "$k" = oom_kill ] && n=$v; done </sys/fs/cgroup/memory.events
+  else
+    n=
+  fi
+  echo "$n"
+}}
+cpu() {{
+  c=
+  if [ -r /sys/fs/cgroup/cpu.stat ]; then
+    while read -r k v; do [ "$k" = usage_usec ] && c=$v; done </sys/fs/cgroup/cpu.stat
+  elif [ -r /sys/fs/cgroup/cpuacct/cpuacct.usage ]; then
+    read -r ns </sys/fs/cgroup/cpuacct/cpuacct.usage && c=$((ns / 1000))
+  fi
+  echo "$c"
+}}
+if ! sweep || ! wipe; then
+  echo "crucible: the slot container could not be cleaned" >&2
+  printf "${{marker}}v=1 rc=125 cpu_usec= mem_peak= report_len=-1 unpack=failed\n"
+  exit 125
+fi
+oom0=$(ooms)
+cpu0=$(cpu)
+if ! tar -xmof - -C {workdir} 2>/tmp/.crucible-unpack; then
+  head -c 2000 /tmp/.crucible-unpack >&2
+  printf "${{marker}}v=1 rc=125 cpu_usec= mem_peak= report_len=-1 unpack=failed\n"
+  exit 125
+fi
+rm -f /tmp/.crucible-unpack
+cd {workdir} || exit 125
+"$@" </dev/null
+rc=$?
+sweep
+cpu1=$(cpu)
+oom1=$(ooms)
+used=
+[ -n "$cpu0" ] && [ -n "$cpu1" ] && used=$((cpu1 - cpu0))
+oom=
+[ -n "$oom0" ] && [ -n "$oom1" ] && oom=$((oom1 - oom0))
+len=-1
+if [ -f "${{CRUCIBLE_REPORT:-/nonexistent}}" ] && [ ! -L "$CRUCIBLE_REPORT" ]; then
+  len=$(wc -c <"$CRUCIBLE_REPORT")
+  if [ "$len" -le {cap} ]; then cat "$CRUCIBLE_REPORT"; else len=-2; fi
+fi
+cd /
+wipe
+printf "${{marker}}v=1 rc=%s cpu_usec=%s mem_peak= report_len=%s unpack=ok oom_kills=%s\n" "$rc" "$used" "$len" "$oom"
+exit $rc
+"#,
+        cap = REPORT_CAP,
+    )
+}
