@@ -134,7 +134,7 @@ impl Sandbox {
         let mut cmd = vec![
             "/bin/sh".to_string(),
             "-c".to_string(),
-            reuse_script::script(WORKDIR),
+            reuse_script::script(WORKDIR, self.policy().user.split(':').next().unwrap_or_default()),
             "crucible-entry".to_string(),
         ];
         cmd.extend(spec.command.iter().cloned());

@@ -13,18 +13,30 @@ use super::entrypoint::REPORT_CAP;
 pub const SLOT_UID: u32 = 10000;
 
 /// `sh -c SCRIPT crucible-entry <command...>`
-pub fn script(workdir: &str) -> String {
+pub fn script(workdir: &str, uid: &str) -> String {
     format!(
         r#"set -u
 marker='\n@@crucible-trailer@@ '
 sweep() {{
   i=0
-  while kill -KILL -1 2>/dev/null; do
-    i=$((i + 1)); [ "$i" -ge 300 ] && return 1
-    # What is left may be zombies tini has not reaped yet: give it a moment.
-    [ "$i" -ge 20 ] && sleep 0.01
+  while :; do
+    kill -KILL -1 2>/dev/null
+    # kill -1's status cannot tell (the slot's own processes count), so look: any process of
+    # this uid but this shell that is not yet a zombie?
+    left=0
+    for d in /proc/[0-9]*; do
+      [ "${{d#/proc/}}" = "$$" ] && continue
+      u=
+      st=
+      {{ while read -r k a _; do
+          case $k in Uid:) u=$a ;; State:) st=$a ;; esac
+        done <"$d/status"; }} 2>/dev/null
+      [ "$u" = "{uid}" ] && [ "$st" != Z ] && left=$((left + 1))
+    done
+    [ "$left" -eq 0 ] && return 0
+    i=$((i + 1)); [ "$i" -ge 100 ] && return 1
+    sleep 0.02
   done
-  return 0
 }}
 wipe() {{
   chmod -R u+rwX {workdir} /tmp /dev/shm /dev/mqueue 2>/dev/null
