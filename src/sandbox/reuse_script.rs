@@ -38,51 +38,67 @@ sweep() {{
     sleep 0.02
   done
 }}
+# Builtins only (no fork): is anything left in the writable dirs or in SysV IPC?
+empty() {{
+  for f in {workdir}/* {workdir}/.[!.]* {workdir}/..?* /tmp/* /tmp/.[!.]* /tmp/..?* \
+           /dev/shm/* /dev/shm/.[!.]* /dev/shm/..?* /dev/mqueue/*; do
+    if [ -e "$f" ] || [ -L "$f" ]; then return 1; fi
+  done
+  for q in shm sem msg; do
+    if [ -r /proc/sysvipc/$q ]; then
+      {{ read -r _; ! read -r _; }} </proc/sysvipc/$q || return 1
+    fi
+  done
+  return 0
+}}
 wipe() {{
-  chmod -R u+rwX {workdir} /tmp /dev/shm /dev/mqueue 2>/dev/null
-  find {workdir} /tmp /dev/shm /dev/mqueue -mindepth 1 -delete 2>/dev/null
+  empty && return 0
+  if ! find {workdir} /tmp /dev/shm /dev/mqueue -mindepth 1 -delete 2>/dev/null; then
+    # Directories the candidate made unreadable or unwritable: its own, so it can undo that.
+    chmod -R u+rwX {workdir} /tmp /dev/shm /dev/mqueue 2>/dev/null
+    find {workdir} /tmp /dev/shm /dev/mqueue -mindepth 1 -delete 2>/dev/null
+  fi
   ipcrm -a 2>/dev/null
-  [ -z "$(find {workdir} /tmp /dev/shm -mindepth 1 -print 2>/dev/null | head -c 1)" ]
+  empty
 }}
+# The cgroup's OOM kill counter into $oom_now (empty when unreadable).
 ooms() {{
-  n=0
-  if [ -r /sys/fs/cgroup/memory/memory.oom_control ]; then
-    while read -r k v; do [ "$k" = oom_kill ] && n=$v; done </sys/fs/cgroup/memory/memory.oom_control
-  elif [ -r /sys/fs/cgroup/memory.events ]; then
-    while read -r k v; do [ "$k" = oom_kill ] && n=$v; done </sys/fs/cgroup/memory.events
-  else
-    n=
-  fi
-  echo "$n"
+  oom_now=
+  for f in /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events; do
+    if [ -r "$f" ]; then
+      oom_now=0
+      while read -r k v; do [ "$k" = oom_kill ] && oom_now=$v; done <"$f"
+      return
+    fi
+  done
 }}
+# The cgroup's CPU time (µs) into $cpu_now (empty when unreadable).
 cpu() {{
-  c=
+  cpu_now=
   if [ -r /sys/fs/cgroup/cpu.stat ]; then
-    while read -r k v; do [ "$k" = usage_usec ] && c=$v; done </sys/fs/cgroup/cpu.stat
+    while read -r k v; do [ "$k" = usage_usec ] && cpu_now=$v; done </sys/fs/cgroup/cpu.stat
   elif [ -r /sys/fs/cgroup/cpuacct/cpuacct.usage ]; then
-    read -r ns </sys/fs/cgroup/cpuacct/cpuacct.usage && c=$((ns / 1000))
+    read -r ns </sys/fs/cgroup/cpuacct/cpuacct.usage && cpu_now=$((ns / 1000))
   fi
-  echo "$c"
 }}
 if ! sweep || ! wipe; then
   echo "crucible: the slot container could not be cleaned" >&2
   printf "${{marker}}v=1 rc=125 cpu_usec= mem_peak= report_len=-1 unpack=failed\n"
   exit 125
 fi
-oom0=$(ooms)
-cpu0=$(cpu)
+ooms; oom0=$oom_now
+cpu; cpu0=$cpu_now
 if ! tar -xmof - -C {workdir} 2>/tmp/.crucible-unpack; then
   head -c 2000 /tmp/.crucible-unpack >&2
   printf "${{marker}}v=1 rc=125 cpu_usec= mem_peak= report_len=-1 unpack=failed\n"
   exit 125
 fi
-rm -f /tmp/.crucible-unpack
 cd {workdir} || exit 125
 "$@" </dev/null
 rc=$?
 sweep
-cpu1=$(cpu)
-oom1=$(ooms)
+cpu; cpu1=$cpu_now
+ooms; oom1=$oom_now
 used=
 [ -n "$cpu0" ] && [ -n "$cpu1" ] && used=$((cpu1 - cpu0))
 oom=

@@ -12,7 +12,8 @@ pub struct FloorRun {
 }
 
 pub fn run(w: &Workload, scratch: &Path, j: usize) -> std::io::Result<FloorRun> {
-    let root = scratch.join(format!("floor-{}", w.name));
+    std::fs::create_dir_all(scratch)?;
+    let root = scratch.canonicalize()?.join(format!("floor-{}", w.name));
     if root.exists() {
         std::fs::remove_dir_all(&root)?;
     }
@@ -31,6 +32,9 @@ pub fn run(w: &Workload, scratch: &Path, j: usize) -> std::io::Result<FloorRun> 
             .env("CRUCIBLE_REPORT", dir.join(".report"))
             .env("HOME", &dir)
             .env("PYTHONDONTWRITEBYTECODE", "1")
+            // The system interpreter, as in the image: version managers' shims (pyenv, …)
+            // would add their own start-up cost to every task.
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -17,6 +17,7 @@ pub fn run(
         std::fs::remove_dir_all(&dir)?;
     }
     std::fs::create_dir_all(&dir)?;
+    let dir = dir.canonicalize()?;
     // The same payload bytes crucible streams (task files + candidate files).
     let mut list = String::new();
     for t in &w.tasks {
