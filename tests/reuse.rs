@@ -127,10 +127,16 @@ async fn a_timeout_retires_the_slot_and_the_next_execution_gets_a_fresh_one() {
     assert_eq!(a.verdict, Verdict::Timeout, "{}", explain(&a));
     assert!(started.elapsed() < Duration::from_secs(20));
     let b = sandbox
-        .run(&spec("[ \"$(ls -A /work)\" = input.txt ]", Duration::from_secs(20)))
+        .run(&spec(
+            "[ \"$(ls -A /work)\" = input.txt ]",
+            Duration::from_secs(20),
+        ))
         .await;
     assert_eq!(b.verdict, Verdict::Passed, "{}", explain(&b));
-    assert_ne!(a.container_id, b.container_id, "a timed-out slot must not be reused");
+    assert_ne!(
+        a.container_id, b.container_id,
+        "a timed-out slot must not be reused"
+    );
     sandbox.finish_removals().await;
 }
 
@@ -145,5 +151,8 @@ async fn slots_are_removed_when_the_run_finishes() {
         .args(["inspect", &id])
         .output()
         .unwrap();
-    assert!(!gone.status.success(), "slot {id} still exists after finish_removals");
+    assert!(
+        !gone.status.success(),
+        "slot {id} still exists after finish_removals"
+    );
 }

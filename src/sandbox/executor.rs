@@ -3,13 +3,13 @@
 use super::entrypoint::{self, ReportState};
 use super::judge::{self, Evidence, Expectation, KillReason};
 use super::live::LiveContainers;
-use super::output::{BoundedBuffer, capture};
 use super::oom;
+use super::output::{BoundedBuffer, capture};
 use super::payload::Payload;
-use super::reaper::Reaper;
-use super::reuse::SlotPool;
 use super::policy::{SandboxPolicy, WORKDIR};
+use super::reaper::Reaper;
 use super::result::{CapturedOutput, ExecutionResult};
+use super::reuse::SlotPool;
 use crate::docker::{self, Docker, DockerError, container, labels};
 use crate::limits::Limits;
 use crate::verdict::Verdict;
@@ -290,7 +290,6 @@ impl Sandbox {
     }
 }
 
-
 /// What one execution left behind, for `conclude`.
 pub(super) struct Outcome<'a> {
     pub stdout: &'a BoundedBuffer,
@@ -308,7 +307,8 @@ pub(super) struct Outcome<'a> {
 /// and the reuse mode, so both judge identically.
 pub(super) fn conclude(spec: &ExecutionSpec, result: &mut ExecutionResult, o: Outcome<'_>) {
     let limits = &spec.limits;
-    let (stdout, stderr, candidate_stdout, trailer) = (o.stdout, o.stderr, o.candidate_stdout, o.trailer);
+    let (stdout, stderr, candidate_stdout, trailer) =
+        (o.stdout, o.stderr, o.candidate_stdout, o.trailer);
     let (killed_for, exit, oom_killed) = (o.killed_for, o.exit, o.oom_killed);
     let candidate_stdout_total =
         stdout.total() - (stdout.bytes().len() - candidate_stdout.len()) as u64;

@@ -9,9 +9,9 @@ mod output;
 mod payload;
 mod policy;
 mod reaper;
+mod result;
 mod reuse;
 mod reuse_script;
-mod result;
 
 pub use executor::{ExecutionSpec, Sandbox};
 pub use judge::{Expectation, KillReason};

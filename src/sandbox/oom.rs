@@ -50,8 +50,16 @@ mod tests {
 
     #[test]
     fn a_small_clean_run_needs_no_inspect() {
-        assert!(!must_ask_daemon(Some(&trailer(0, Some(20 << 20))), 0, LIMIT));
-        assert!(!must_ask_daemon(Some(&trailer(1, Some(20 << 20))), 1, LIMIT));
+        assert!(!must_ask_daemon(
+            Some(&trailer(0, Some(20 << 20))),
+            0,
+            LIMIT
+        ));
+        assert!(!must_ask_daemon(
+            Some(&trailer(1, Some(20 << 20))),
+            1,
+            LIMIT
+        ));
     }
 
     #[test]
@@ -60,11 +68,19 @@ mod tests {
         assert!(must_ask_daemon(None, 0, LIMIT));
         // peak at or near the limit
         assert!(must_ask_daemon(Some(&trailer(1, Some(LIMIT))), 1, LIMIT));
-        assert!(must_ask_daemon(Some(&trailer(1, Some(LIMIT - 1024))), 1, LIMIT));
+        assert!(must_ask_daemon(
+            Some(&trailer(1, Some(LIMIT - 1024))),
+            1,
+            LIMIT
+        ));
         // no peak figure
         assert!(must_ask_daemon(Some(&trailer(0, None)), 0, LIMIT));
         // SIGKILL
-        assert!(must_ask_daemon(Some(&trailer(137, Some(1 << 20))), 137, LIMIT));
+        assert!(must_ask_daemon(
+            Some(&trailer(137, Some(1 << 20))),
+            137,
+            LIMIT
+        ));
         // trailer and container disagree
         assert!(must_ask_daemon(Some(&trailer(0, Some(1 << 20))), 1, LIMIT));
     }

@@ -134,7 +134,10 @@ impl Sandbox {
         let mut cmd = vec![
             "/bin/sh".to_string(),
             "-c".to_string(),
-            reuse_script::script(WORKDIR, self.policy().user.split(':').next().unwrap_or_default()),
+            reuse_script::script(
+                WORKDIR,
+                self.policy().user.split(':').next().unwrap_or_default(),
+            ),
             "crucible-entry".to_string(),
         ];
         cmd.extend(spec.command.iter().cloned());
@@ -155,10 +158,7 @@ impl Sandbox {
             working_dir: Some(WORKDIR.to_string()),
             ..Default::default()
         };
-        let exec = docker
-            .create_exec(slot, options)
-            .await
-            .map_err(exec_err)?;
+        let exec = docker.create_exec(slot, options).await.map_err(exec_err)?;
         let started_exec = docker
             .start_exec(
                 &exec.id,

@@ -96,7 +96,10 @@ pub fn run(
 
 fn count_verdicts(store: &Path) -> anyhow::Result<Vec<(String, u64)>> {
     let db = rusqlite::Connection::open(store)?;
-    let mut q = db.prepare("SELECT verdict, COUNT(*) FROM executions GROUP BY verdict ORDER BY 1")?;
-    let rows = q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?;
+    let mut q =
+        db.prepare("SELECT verdict, COUNT(*) FROM executions GROUP BY verdict ORDER BY 1")?;
+    let rows = q.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -12,7 +12,10 @@ use tokio::task::JoinSet;
 
 pub async fn run(w: &Workload, j: usize, reuse: bool) -> anyhow::Result<Vec<Duration>> {
     let (tasks, errors) = load_tasks(&w.tasks_dir, &Limits::default())?;
-    anyhow::ensure!(errors.is_empty(), "generated tasks failed to load: {errors:?}");
+    anyhow::ensure!(
+        errors.is_empty(),
+        "generated tasks failed to load: {errors:?}"
+    );
     let by_id: HashMap<&str, _> = tasks.iter().map(|t| (t.id.as_str(), t)).collect();
     let mut specs = Vec::new();
     for t in &w.tasks {

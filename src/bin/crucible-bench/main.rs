@@ -60,7 +60,10 @@ async fn main() -> anyhow::Result<()> {
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     let mut results = serde_json::Map::new();
-    eprintln!("crucible-bench: parallelism {j}; workloads under {}", work.display());
+    eprintln!(
+        "crucible-bench: parallelism {j}; workloads under {}",
+        work.display()
+    );
 
     for w in [
         workloads::trivial(&work, args.trivial)?,
@@ -82,12 +85,23 @@ async fn main() -> anyhow::Result<()> {
         let mut modes = Vec::new();
         for (mode, extra) in [
             ("crucible run", &[][..]),
-            ("crucible run --reuse-containers", &["--reuse-containers"][..]),
+            (
+                "crucible run --reuse-containers",
+                &["--reuse-containers"][..],
+            ),
         ] {
             eprintln!("[{}] {mode}", w.name);
             let store = work.join(format!("{}-{}.db", w.name, modes.len()));
             let log = work.join(format!("{}-{}.log", w.name, modes.len()));
-            let run = cli_run::run(&w.tasks_dir, &w.candidates_dir, &store, j, extra, None, &log)?;
+            let run = cli_run::run(
+                &w.tasks_dir,
+                &w.candidates_dir,
+                &store,
+                j,
+                extra,
+                None,
+                &log,
+            )?;
             anyhow::ensure!(
                 run.recorded == n as u64,
                 "{mode} recorded {} of {n} executions; see {}",
@@ -208,7 +222,10 @@ async fn main() -> anyhow::Result<()> {
             results.insert("images_build_noop_seconds".into(), json!(s));
         }
         Ok(None) => {}
-        Err(e) => notes.push(("no-op `crucible images build`".into(), format!("FAILED: {e}"))),
+        Err(e) => notes.push((
+            "no-op `crucible images build`".into(),
+            format!("FAILED: {e}"),
+        )),
     }
     report::print_table(&rows, &notes);
     let doc = json!({

@@ -7,11 +7,7 @@ use std::time::{Duration, Instant};
 
 pub const IMAGE: &str = "crucible/python:latest";
 
-pub fn run(
-    w: &super::workloads::Workload,
-    scratch: &Path,
-    j: usize,
-) -> anyhow::Result<Duration> {
+pub fn run(w: &super::workloads::Workload, scratch: &Path, j: usize) -> anyhow::Result<Duration> {
     let dir = scratch.join(format!("naive-{}", w.name));
     if dir.exists() {
         std::fs::remove_dir_all(&dir)?;
@@ -35,7 +31,10 @@ pub fn run(
     let started = Instant::now();
     let status = Command::new("sh")
         .arg("-c")
-        .arg(format!("xargs -P {j} -n 1 sh -c '{}' <list", one.replace('\'', "'\\''")))
+        .arg(format!(
+            "xargs -P {j} -n 1 sh -c '{}' <list",
+            one.replace('\'', "'\\''")
+        ))
         .current_dir(&dir)
         .env("CMD", &w.command)
         .stdin(Stdio::null())

@@ -27,7 +27,10 @@ pub fn records_per_second(path: &Path, n: usize) -> anyhow::Result<f64> {
     }
     let (_, written) = writer.finish();
     let written = written?;
-    anyhow::ensure!(written == n as u64, "the store wrote {written} of {n} records");
+    anyhow::ensure!(
+        written == n as u64,
+        "the store wrote {written} of {n} records"
+    );
     Ok(n as f64 / started.elapsed().as_secs_f64())
 }
 
