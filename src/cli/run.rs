@@ -54,6 +54,11 @@ pub struct RunArgs {
     /// OCI runtime (e.g. runsc for gVisor); refused when the daemon lacks it.
     #[arg(long, env = "CRUCIBLE_RUNTIME")]
     runtime: Option<String>,
+    /// Reuse mode: one long-lived hardened container per slot runs many executions, each in a
+    /// fresh process tree with emptied /work, /tmp and /dev/shm (faster; weaker isolation
+    /// between executions, see docs/reuse-mode.md).
+    #[arg(long)]
+    reuse_containers: bool,
     /// Limits for tasks that set none (a task's own limits win).
     #[command(flatten)]
     limits: LimitArgs,
@@ -114,6 +119,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
     let config = serde_json::json!({
         "tasks": args.tasks, "candidates": args.candidates, "models": args.models,
         "samples": args.samples, "repeat": args.repeat, "runtime": args.runtime,
+        "reuse_containers": args.reuse_containers,
         "unknown_candidates": unknown,
     });
     store.begin_run(&RunRecord {
@@ -144,6 +150,9 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
         }
     };
     sweep_orphans(&sandbox).await;
+    if args.reuse_containers {
+        sandbox.enable_reuse();
+    }
 
     let total = planned.len() as u64 * args.repeat as u64;
     let mode = if args.json {

@@ -58,6 +58,9 @@ pub struct Trailer {
     pub mem_peak: Option<u64>,
     pub report: ReportState,
     pub unpack_failed: bool,
+    /// OOM kills in the container's cgroup during this execution (reuse mode's entrypoint
+    /// reports it; the default one leaves it to the daemon's record).
+    pub oom_kills: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +104,7 @@ pub fn split_trailer(stdout: &[u8]) -> (&[u8], Option<Trailer>) {
         mem_peak: fields.mem_peak,
         report,
         unpack_failed: fields.unpack_failed,
+        oom_kills: fields.oom_kills,
     };
     (&stdout[..report_start], Some(trailer))
 }
@@ -111,6 +115,7 @@ struct Fields {
     mem_peak: Option<u64>,
     report_len: i64,
     unpack_failed: bool,
+    oom_kills: Option<u64>,
 }
 
 fn parse_fields(line: &[u8]) -> Option<Fields> {
@@ -123,6 +128,7 @@ fn parse_fields(line: &[u8]) -> Option<Fields> {
     let mut mem_peak = None;
     let mut report_len = None;
     let mut unpack = None;
+    let mut oom_kills = None;
     for pair in text.split(' ') {
         let (k, v) = pair.split_once('=')?;
         match k {
@@ -132,6 +138,7 @@ fn parse_fields(line: &[u8]) -> Option<Fields> {
             "mem_peak" => mem_peak = v.parse().ok(),
             "report_len" => report_len = v.parse().ok(),
             "unpack" => unpack = Some(v == "failed"),
+            "oom_kills" => oom_kills = v.parse().ok(),
             _ => return None,
         }
     }
@@ -141,6 +148,7 @@ fn parse_fields(line: &[u8]) -> Option<Fields> {
         mem_peak,
         report_len: report_len?,
         unpack_failed: unpack?,
+        oom_kills,
     })
 }
 

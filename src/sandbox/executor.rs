@@ -3,10 +3,13 @@
 use super::entrypoint::{self, ReportState};
 use super::judge::{self, Evidence, Expectation, KillReason};
 use super::live::LiveContainers;
+use super::oom;
 use super::output::{BoundedBuffer, capture};
 use super::payload::Payload;
 use super::policy::{SandboxPolicy, WORKDIR};
+use super::reaper::Reaper;
 use super::result::ExecutionResult;
+use super::reuse::SlotPool;
 use crate::docker::{self, Docker, DockerError, container, labels};
 use crate::limits::Limits;
 use crate::verdict::Verdict;
@@ -14,6 +17,7 @@ use bollard::container::LogOutput;
 use futures_util::StreamExt;
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::AsyncWriteExt;
 
@@ -39,6 +43,12 @@ pub struct Sandbox {
     policy: SandboxPolicy,
     image_ids: Mutex<HashMap<String, String>>,
     live: LiveContainers,
+    reaper: Reaper,
+    /// Set by callers that await `finish_removals` before exiting (the scheduler).
+    background_removal: AtomicBool,
+    /// Reuse mode: executions run in long-lived slot containers (see `reuse`).
+    reuse: AtomicBool,
+    slots: SlotPool,
 }
 
 impl Sandbox {
@@ -53,6 +63,10 @@ impl Sandbox {
             policy,
             image_ids: Mutex::new(HashMap::new()),
             live: LiveContainers::default(),
+            reaper: Reaper::default(),
+            background_removal: AtomicBool::new(false),
+            reuse: AtomicBool::new(false),
+            slots: SlotPool::default(),
         })
     }
 
@@ -62,6 +76,26 @@ impl Sandbox {
 
     pub fn policy(&self) -> &SandboxPolicy {
         &self.policy
+    }
+
+    pub(super) fn live(&self) -> &LiveContainers {
+        &self.live
+    }
+
+    pub(super) fn reaper(&self) -> &Reaper {
+        &self.reaper
+    }
+
+    pub(super) fn slots(&self) -> &SlotPool {
+        &self.slots
+    }
+
+    /// Reuse mode: run executions in long-lived slot containers, each execution in a fresh
+    /// process tree with emptied writable dirs (docs/reuse-mode.md). Implies background
+    /// removal: the caller must await `finish_removals`, which also removes the slots.
+    pub fn enable_reuse(&self) {
+        self.reuse.store(true, Ordering::SeqCst);
+        self.remove_in_background(true);
     }
 
     /// The image's id, asked of the daemon once per image.
@@ -79,7 +113,23 @@ impl Sandbox {
 
     /// Kill and remove every container this sandbox has in flight (for Ctrl-C / shutdown).
     pub async fn remove_all_live(&self) -> usize {
-        self.live.remove_all(&self.docker).await
+        self.slots.drain();
+        let removed = self.live.remove_all(&self.docker).await;
+        self.reaper.drain().await;
+        removed
+    }
+
+    /// Remove containers in the background instead of before `run` returns. Whoever turns
+    /// this on must await `finish_removals` before exiting.
+    pub fn remove_in_background(&self, on: bool) {
+        self.background_removal.store(on, Ordering::SeqCst);
+    }
+
+    /// Wait until every container removal started in the background has finished. The
+    /// scheduler calls this before it exits, on every path.
+    pub async fn finish_removals(&self) {
+        self.retire_idle_slots();
+        self.reaper.drain().await;
     }
 
     /// Run one execution. Never fails: a Docker problem becomes an `infra_error` verdict.
@@ -93,7 +143,12 @@ impl Sandbox {
         );
         result.payload_sha256 = Some(spec.payload.sha256().to_string());
         result.runtime = self.policy.runtime.clone();
-        if let Err(e) = self.run_in_container(spec, &mut result).await {
+        let ran = if self.reuse.load(Ordering::SeqCst) {
+            self.run_reused(spec, &mut result).await
+        } else {
+            self.run_in_container(spec, &mut result).await
+        };
+        if let Err(e) = ran {
             result.verdict = Verdict::InfraError;
             result.reason = e.to_string();
         }
@@ -128,10 +183,15 @@ impl Sandbox {
             .container_body(&spec.image, cmd, env, &spec.limits, labels);
         let id = container::create(&self.docker, body).await?;
         result.container_id = Some(id.clone());
-        let _guard = self.live.track(&self.docker, &id);
+        let guard = self.live.track(&self.docker, &id);
         let outcome = self.drive(&id, spec, result).await;
-        // Removal failures are logged, not fatal: the verdict stands, and gc finds the rest.
-        if let Err(e) = container::remove(&self.docker, &id).await {
+        // Removal runs in the background (off the verdict's critical path); the container
+        // stays in the live set until it is gone, and the scheduler drains the reaper before
+        // exiting. Removal failures are logged, not fatal: gc finds the rest.
+        if self.background_removal.load(Ordering::SeqCst) {
+            self.reaper.remove(&self.docker, &self.live, &id);
+            guard.hand_off();
+        } else if let Err(e) = container::remove(&self.docker, &id).await {
             tracing::warn!("{e}; `crucible gc` will remove it");
         } else {
             self.live.forget(&id);
@@ -195,57 +255,97 @@ impl Sandbox {
             }
             _ => {}
         }
-        let oom_killed = container::oom_killed(&self.docker, id).await?;
-
         let (candidate_stdout, trailer) = entrypoint::split_trailer(stdout.bytes());
-        let candidate_stdout_total =
-            stdout.total() - (stdout.bytes().len() - candidate_stdout.len()) as u64;
-        let over_cap = killed_for.is_none() && candidate_stdout_total > limits.output_bytes;
-        result.stdout = capture(
-            candidate_stdout,
-            candidate_stdout_total,
-            limits.output_bytes,
-        );
-        result.stderr = capture(stderr.bytes(), stderr.total(), limits.output_bytes);
-        let report = match (&trailer, spec.expectation.report) {
-            (Some(t), Some(format)) => match &t.report {
-                ReportState::Present(bytes) => {
-                    Some(crate::testreport::parse(format, bytes).map_err(|e| e.to_string()))
-                }
-                _ => None,
-            },
-            _ => None,
-        };
-        if let Some(t) = &trailer {
-            result.cpu_ms = t.cpu_usec.map(|u| u / 1000);
-            result.peak_memory_bytes = t.mem_peak;
-            result.exit_code = Some(t.rc);
-            result.signal = judge::signal_of(t.rc);
+        // The OOM verdict comes from the daemon's record, asked for unless the cgroup's own
+        // high-water mark proves the limit was never reached (see `oom`).
+        let oom_killed = if oom::must_ask_daemon(trailer.as_ref(), exit, limits.memory_bytes) {
+            container::oom_killed(&self.docker, id).await?
         } else {
-            result.exit_code = Some(exit);
-            result.signal = judge::signal_of(exit);
-        }
-        let judged = judge::judge(
-            Evidence {
-                killed_for: killed_for.or(over_cap.then_some(KillReason::Output)),
-                timeout_secs: limits.timeout.as_secs_f64(),
-                output_cap: limits.output_bytes,
-                oom_killed,
-                container_exit: exit,
+            false
+        };
+        conclude(
+            spec,
+            result,
+            Outcome {
+                stdout: &stdout,
+                stderr: &stderr,
+                candidate_stdout,
                 trailer: trailer.as_ref(),
-                report,
+                killed_for,
+                exit,
+                oom_killed,
             },
-            &spec.expectation,
         );
-        result.verdict = judged.verdict;
-        result.reason = judged.reason;
-        result.tests = judged.tests;
         Ok(())
     }
 }
 
+/// What one execution left behind, for `conclude`.
+pub(super) struct Outcome<'a> {
+    pub stdout: &'a BoundedBuffer,
+    pub stderr: &'a BoundedBuffer,
+    /// stdout without the report and trailer.
+    pub candidate_stdout: &'a [u8],
+    pub trailer: Option<&'a entrypoint::Trailer>,
+    pub killed_for: Option<KillReason>,
+    /// Exit status of the entrypoint (container or exec).
+    pub exit: i64,
+    pub oom_killed: bool,
+}
+
+/// Fill `result` from the outcome: captured output, figures, verdict. Shared by the default
+/// and the reuse mode, so both judge identically.
+pub(super) fn conclude(spec: &ExecutionSpec, result: &mut ExecutionResult, o: Outcome<'_>) {
+    let limits = &spec.limits;
+    let (stdout, stderr, candidate_stdout, trailer) =
+        (o.stdout, o.stderr, o.candidate_stdout, o.trailer);
+    let (killed_for, exit, oom_killed) = (o.killed_for, o.exit, o.oom_killed);
+    let candidate_stdout_total =
+        stdout.total() - (stdout.bytes().len() - candidate_stdout.len()) as u64;
+    let over_cap = killed_for.is_none() && candidate_stdout_total > limits.output_bytes;
+    result.stdout = capture(
+        candidate_stdout,
+        candidate_stdout_total,
+        limits.output_bytes,
+    );
+    result.stderr = capture(stderr.bytes(), stderr.total(), limits.output_bytes);
+    let report = match (trailer, spec.expectation.report) {
+        (Some(t), Some(format)) => match &t.report {
+            ReportState::Present(bytes) => {
+                Some(crate::testreport::parse(format, bytes).map_err(|e| e.to_string()))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(t) = trailer {
+        result.cpu_ms = t.cpu_usec.map(|u| u / 1000);
+        result.peak_memory_bytes = t.mem_peak;
+        result.exit_code = Some(t.rc);
+        result.signal = judge::signal_of(t.rc);
+    } else {
+        result.exit_code = Some(exit);
+        result.signal = judge::signal_of(exit);
+    }
+    let judged = judge::judge(
+        Evidence {
+            killed_for: killed_for.or(over_cap.then_some(KillReason::Output)),
+            timeout_secs: limits.timeout.as_secs_f64(),
+            output_cap: limits.output_bytes,
+            oom_killed,
+            container_exit: exit,
+            trailer,
+            report,
+        },
+        &spec.expectation,
+    );
+    result.verdict = judged.verdict;
+    result.reason = judged.reason;
+    result.tests = judged.tests;
+}
+
 /// Read the attach stream into the two buffers until it ends; `true` when a cap was passed.
-async fn collect(
+pub(super) async fn collect(
     output: &mut container::OutputStream,
     stdout: &mut BoundedBuffer,
     stderr: &mut BoundedBuffer,

@@ -14,6 +14,7 @@ pub struct LiveGuard {
     live: LiveContainers,
     docker: Docker,
     id: String,
+    handed_off: bool,
 }
 
 impl LiveContainers {
@@ -23,6 +24,7 @@ impl LiveContainers {
             live: self.clone(),
             docker: docker.clone(),
             id: id.to_string(),
+            handed_off: false,
         }
     }
 
@@ -64,6 +66,14 @@ impl LiveContainers {
     }
 }
 
+impl LiveGuard {
+    /// The container's removal is now someone else's job (e.g. the reaper): dropping the guard
+    /// no longer removes it, but it stays in the live set until it is gone.
+    pub fn hand_off(mut self) {
+        self.handed_off = true;
+    }
+}
+
 impl Drop for LiveGuard {
     fn drop(&mut self) {
         let still_live = self
@@ -72,7 +82,7 @@ impl Drop for LiveGuard {
             .lock()
             .map(|s| s.contains(&self.id))
             .unwrap_or(false);
-        if !still_live {
+        if !still_live || self.handed_off {
             return;
         }
         let (live, docker, id) = (self.live.clone(), self.docker.clone(), self.id.clone());

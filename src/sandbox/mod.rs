@@ -4,10 +4,14 @@ mod executor;
 pub mod gc;
 mod judge;
 mod live;
+mod oom;
 mod output;
 mod payload;
 mod policy;
+mod reaper;
 mod result;
+mod reuse;
+mod reuse_script;
 
 pub use executor::{ExecutionSpec, Sandbox};
 pub use judge::{Expectation, KillReason};

@@ -51,6 +51,8 @@ impl Engine<'_> {
         let mut in_flight: JoinSet<ExecutionResult> = JoinSet::new();
         let mut attempts: HashMap<tokio::task::Id, Attempt> = HashMap::new();
         let shutdown = self.shutdown.clone();
+        // Verdicts do not wait for container removal; `finish_removals` below awaits it.
+        self.sandbox.remove_in_background(true);
         loop {
             // Fill free slots: due retries first, then new jobs.
             while in_flight.len() < self.config.concurrency {
@@ -118,6 +120,8 @@ impl Engine<'_> {
                 }
             }
         }
+        // Containers are removed in the background; none may outlive the run.
+        self.sandbox.finish_removals().await;
         outcome
     }
 

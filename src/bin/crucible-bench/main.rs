@@ -1,0 +1,261 @@
+//! `crucible-bench`: crucible's throughput against the engine's ceiling, a naive `docker run`
+//! loop and the no-container floor, on generated workloads. `make bench` runs it.
+//! Results: a table on stdout, JSON in `target/bench/<unix time>.json` and `latest.json`.
+mod ceiling;
+mod cli_run;
+mod floor;
+mod latency;
+mod naive;
+mod report;
+mod stats;
+mod store_rate;
+mod workloads;
+
+use clap::Parser;
+use report::Row;
+use serde_json::json;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[derive(Parser, Debug)]
+#[command(about = "Measure crucible's throughput against its baselines")]
+struct Args {
+    /// CI smoke sizes: 20 trivial, 10 realistic, scale for 15 s.
+    #[arg(long)]
+    quick: bool,
+    /// Trivial HumanEval-shaped tasks.
+    #[arg(long, default_value_t = 200)]
+    trivial: usize,
+    /// Realistic pytest suites (5-10 tests each).
+    #[arg(long, default_value_t = 100)]
+    realistic: usize,
+    /// Executions queued in the scale workload.
+    #[arg(long, default_value_t = 10_000)]
+    scale: usize,
+    /// The scale workload runs this long, then is interrupted and extrapolated.
+    #[arg(long, default_value_t = 60)]
+    scale_seconds: u64,
+    /// Parallelism of every contender (default: the machine's cores).
+    #[arg(short = 'j', long)]
+    jobs: Option<usize>,
+    /// Concurrency of the scale workload.
+    #[arg(long, default_value_t = 2)]
+    scale_jobs: usize,
+    /// Where generated workloads, stores and results go.
+    #[arg(long, default_value = "target/bench")]
+    out: PathBuf,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let mut args = Args::parse();
+    if args.quick {
+        (args.trivial, args.realistic, args.scale, args.scale_seconds) = (20, 10, 400, 15);
+    }
+    let j = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let work = args.out.join("work");
+    std::fs::create_dir_all(&work)?;
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    let mut results = serde_json::Map::new();
+    eprintln!(
+        "crucible-bench: parallelism {j}; workloads under {}",
+        work.display()
+    );
+
+    for w in [
+        workloads::trivial(&work, args.trivial)?,
+        workloads::realistic(&work, args.realistic)?,
+    ] {
+        let n = w.tasks.len();
+        let row = |contender: &str, d: Duration| Row {
+            workload: w.name,
+            contender: contender.into(),
+            executions: n,
+            seconds: d.as_secs_f64(),
+        };
+        eprintln!("[{}] floor", w.name);
+        let floor = floor::run(&w, &work, j)?;
+        eprintln!("[{}] naive docker run loop", w.name);
+        let naive = naive::run(&w, &work, j)?;
+        eprintln!("[{}] ceiling: bare lifecycles", w.name);
+        let ceiling = ceiling::run(naive::IMAGE, n, j).await?;
+        let mut modes = Vec::new();
+        for (mode, extra) in [
+            ("crucible run", &[][..]),
+            (
+                "crucible run --reuse-containers",
+                &["--reuse-containers"][..],
+            ),
+        ] {
+            eprintln!("[{}] {mode}", w.name);
+            let store = work.join(format!("{}-{}.db", w.name, modes.len()));
+            let log = work.join(format!("{}-{}.log", w.name, modes.len()));
+            let run = cli_run::run(
+                &w.tasks_dir,
+                &w.candidates_dir,
+                &store,
+                j,
+                extra,
+                None,
+                &log,
+            )?;
+            anyhow::ensure!(
+                run.recorded == n as u64,
+                "{mode} recorded {} of {n} executions; see {}",
+                run.recorded,
+                log.display()
+            );
+            modes.push((mode, run));
+        }
+        eprintln!("[{}] per-task latency through the library", w.name);
+        let lat = latency::run(&w, j, false).await?;
+        let overhead: Vec<f64> = lat
+            .iter()
+            .zip(&floor.per_task)
+            .map(|(c, f)| (c.as_secs_f64() - f.as_secs_f64()) * 1000.0)
+            .collect();
+
+        rows.push(row("floor: host subprocess", floor.elapsed));
+        rows.push(row(&format!("naive: xargs -P{j} docker run"), naive));
+        rows.push(row("ceiling: bare API lifecycles", ceiling));
+        let floor_rate = n as f64 / floor.elapsed.as_secs_f64();
+        let naive_rate = n as f64 / naive.as_secs_f64();
+        let ceiling_rate = n as f64 / ceiling.as_secs_f64();
+        let mut mode_json = Vec::new();
+        for (mode, run) in &modes {
+            let r = row(mode, run.elapsed);
+            let rate = r.rate();
+            rows.push(r);
+            notes.push((
+                format!("{} {mode}: /naive /ceiling /floor", w.name),
+                format!(
+                    "{:.2}x {:.2}x {:.3}x",
+                    rate / naive_rate,
+                    rate / ceiling_rate,
+                    rate / floor_rate
+                ),
+            ));
+            mode_json.push(json!({
+                "mode": mode, "tasks_per_second": rate, "seconds": run.elapsed.as_secs_f64(),
+                "vs_naive": rate / naive_rate, "vs_ceiling": rate / ceiling_rate,
+                "vs_floor": rate / floor_rate, "peak_rss_bytes": run.peak_rss_bytes,
+                "verdicts": run.verdicts,
+            }));
+        }
+        let (p50, p95) = (
+            stats::percentile(&overhead, 50.0),
+            stats::percentile(&overhead, 95.0),
+        );
+        notes.push((
+            format!("{} per-task overhead over the floor p50/p95", w.name),
+            format!("{p50:.0} ms / {p95:.0} ms"),
+        ));
+        results.insert(
+            w.name.into(),
+            json!({
+                "executions": n, "parallelism": j,
+                "floor": {"tasks_per_second": floor_rate, "passed": floor.passed},
+                "naive": {"tasks_per_second": naive_rate},
+                "ceiling": {"tasks_per_second": ceiling_rate},
+                "crucible": mode_json,
+                "overhead_ms": {"p50": p50, "p95": p95},
+            }),
+        );
+    }
+
+    eprintln!(
+        "[scale] {} queued, -j {}, for {} s",
+        args.scale, args.scale_jobs, args.scale_seconds
+    );
+    let per_task = 50.min(args.scale);
+    let scale_w = workloads::scale(&work, args.scale.div_ceil(per_task), per_task)?;
+    let queued = scale_w.tasks.len() * per_task;
+    let store = work.join("scale.db");
+    let run = cli_run::run(
+        &scale_w.tasks_dir,
+        &scale_w.candidates_dir,
+        &store,
+        args.scale_jobs,
+        &[],
+        Some(Duration::from_secs(args.scale_seconds)),
+        &work.join("scale.log"),
+    )?;
+    let observed = run.recorded as f64 / run.elapsed.as_secs_f64();
+    let capacity = store_rate::records_per_second(&work.join("store-rate.db"), 10_000)?;
+    notes.push((
+        "scale: recorded / elapsed".into(),
+        format!(
+            "{} in {:.1} s = {observed:.2}/s (all {queued}: ~{:.0} s)",
+            run.recorded,
+            run.elapsed.as_secs_f64(),
+            queued as f64 / observed.max(1e-9)
+        ),
+    ));
+    notes.push((
+        "scale: crucible peak RSS".into(),
+        format!("{:.1} MiB", run.peak_rss_bytes as f64 / 1048576.0),
+    ));
+    notes.push((
+        "store write capacity (10,000 records, batched writer)".into(),
+        format!("{capacity:.0} records/s"),
+    ));
+    results.insert(
+        "scale".into(),
+        json!({
+            "queued": queued, "concurrency": args.scale_jobs, "recorded": run.recorded,
+            "seconds": run.elapsed.as_secs_f64(), "store_write_rate_observed": observed,
+            "extrapolated_seconds_for_all": queued as f64 / observed.max(1e-9),
+            "peak_rss_bytes": run.peak_rss_bytes,
+            "store_write_capacity_records_per_second": capacity,
+        }),
+    );
+
+    match images_build_noop() {
+        Ok(Some(s)) => {
+            notes.push((
+                "no-op `crucible images build --only python`".into(),
+                format!("{s:.2} s"),
+            ));
+            results.insert("images_build_noop_seconds".into(), json!(s));
+        }
+        Ok(None) => {}
+        Err(e) => notes.push((
+            "no-op `crucible images build`".into(),
+            format!("FAILED: {e}"),
+        )),
+    }
+    report::print_table(&rows, &notes);
+    let doc = json!({
+        "quick": args.quick, "parallelism": j, "rows": report::rows_json(&rows),
+        "workloads": results,
+    });
+    let path = report::write_json(&args.out, &doc)?;
+    println!("\nJSON: {} (and latest.json)", path.display());
+    Ok(())
+}
+
+/// Time `crucible images build` when every image is current (a no-op); `None` outside a repo.
+fn images_build_noop() -> anyhow::Result<Option<f64>> {
+    if !std::path::Path::new("images").is_dir() {
+        eprintln!("crucible-bench: no images/ here; skipping the images build timing");
+        return Ok(None);
+    }
+    let started = Instant::now();
+    let out = std::process::Command::new(cli_run::crucible_binary()?)
+        // One image whose sources did not change: the no-op path (hashing the build context,
+        // asking the daemon for the tag) without rebuilding anything another helper changed.
+        .args(["images", "build", "--plain", "--only", "python"])
+        .stdin(std::process::Stdio::null())
+        .output()?;
+    let secs = started.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    anyhow::ensure!(
+        out.status.success(),
+        "`crucible images build` failed: {}",
+        stderr.chars().take(300).collect::<String>()
+    );
+    Ok(Some(secs))
+}

@@ -1,0 +1,158 @@
+//! Reuse mode against the real daemon: consecutive executions in one slot container must not
+//! see anything of each other (processes, files, IPC, environment).
+mod common;
+use common::*;
+use crucible::limits::Limits;
+use crucible::sandbox::{ExecutionResult, ExecutionSpec, Expectation, Payload, PayloadLimits};
+use crucible::sandbox::{Sandbox, SandboxPolicy};
+use crucible::verdict::Verdict;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+fn spec(script: &str, timeout: Duration) -> ExecutionSpec {
+    let files = BTreeMap::from([("input.txt".to_string(), b"payload\n".to_vec())]);
+    ExecutionSpec {
+        image: PYTHON_IMAGE.into(),
+        command: vec!["/bin/sh".into(), "-c".into(), script.into()],
+        payload: Payload::from_layers(&[&files], &PayloadLimits::default()).unwrap(),
+        limits: Limits {
+            timeout,
+            ..Limits::default()
+        },
+        env: Vec::new(),
+        // Judged by exit code: 0 is `passed`.
+        expectation: Expectation::default(),
+        run_id: None,
+        task_id: Some("reuse-test".into()),
+    }
+}
+
+async fn reuse_sandbox() -> Sandbox {
+    require_image(PYTHON_IMAGE);
+    let sandbox = Sandbox::connect(SandboxPolicy::default()).await.unwrap();
+    sandbox.enable_reuse();
+    sandbox
+}
+
+/// Run `first` then `second` in the same slot; both results.
+async fn consecutive(first: &str, second: &str) -> (ExecutionResult, ExecutionResult) {
+    let sandbox = reuse_sandbox().await;
+    let a = sandbox.run(&spec(first, Duration::from_secs(20))).await;
+    let b = sandbox.run(&spec(second, Duration::from_secs(20))).await;
+    sandbox.finish_removals().await;
+    assert_eq!(
+        a.container_id, b.container_id,
+        "both executions must have run in the same slot container: {a:?} / {b:?}"
+    );
+    (a, b)
+}
+
+fn explain(r: &ExecutionResult) -> String {
+    format!(
+        "verdict {:?} ({}), stdout {:?}, stderr {:?}",
+        r.verdict, r.reason, r.stdout.text, r.stderr.text
+    )
+}
+
+/// Succeeds when a process whose command line is exactly `sleep 3007` exists (not this shell,
+/// whose own text merely mentions it).
+const FIND_SLEEPER: &str = "{ found=1; for d in /proc/[0-9]*; do \
+    c=$(tr '\\0' ' ' <$d/cmdline 2>/dev/null); \
+    if [ \"$c\" = 'sleep 3007 ' ]; then echo \"alive: $d\"; found=0; fi; done; \
+    [ $found = 0 ]; }";
+
+#[tokio::test]
+async fn a_background_process_does_not_survive_into_the_next_execution() {
+    let (a, b) = consecutive(
+        // Daemonised, ignoring SIGTERM/SIGHUP, in its own session.
+        &format!(
+            "setsid sh -c 'trap \"\" TERM HUP; exec sleep 3007' </dev/null >/dev/null 2>&1 & \
+             sleep 0.3; {FIND_SLEEPER} && exit 0; exit 1"
+        ),
+        &format!("{FIND_SLEEPER} && exit 1; exit 0"),
+    )
+    .await;
+    assert_eq!(a.verdict, Verdict::Passed, "first: {}", explain(&a));
+    assert_eq!(b.verdict, Verdict::Passed, "second: {}", explain(&b));
+}
+
+#[tokio::test]
+async fn files_in_work_tmp_and_dev_shm_do_not_survive() {
+    let (a, b) = consecutive(
+        "echo s > /work/secret && echo s > /tmp/secret && echo s > /dev/shm/secret && \
+         mkdir -p /tmp/locked/deep && echo s > /tmp/locked/deep/f && chmod 000 /tmp/locked && \
+         echo s > /tmp/.hidden && python3 -c \"from multiprocessing import shared_memory as m; \
+         m.SharedMemory(name='leak', create=True, size=4096)\" && ls /dev/shm | grep -q leak",
+        "for f in /work/secret /tmp/secret /dev/shm/secret /tmp/locked /tmp/.hidden \
+         /dev/shm/leak; do if [ -e $f ]; then echo \"left: $f\"; exit 1; fi; done; \
+         [ \"$(ls -A /work)\" = input.txt ] || { ls -A /work; exit 1; }",
+    )
+    .await;
+    assert_eq!(a.verdict, Verdict::Passed, "first: {}", explain(&a));
+    assert_eq!(b.verdict, Verdict::Passed, "second: {}", explain(&b));
+}
+
+#[tokio::test]
+async fn sysv_ipc_objects_do_not_survive() {
+    let (a, b) = consecutive(
+        "ipcmk -M 4096 && ipcmk -Q && [ $(wc -l </proc/sysvipc/shm) -gt 1 ]",
+        "for q in shm msg sem; do if [ $(wc -l </proc/sysvipc/$q) -gt 1 ]; then \
+         cat /proc/sysvipc/$q; exit 1; fi; done",
+    )
+    .await;
+    assert_eq!(a.verdict, Verdict::Passed, "first: {}", explain(&a));
+    assert_eq!(b.verdict, Verdict::Passed, "second: {}", explain(&b));
+}
+
+#[tokio::test]
+async fn an_environment_change_does_not_survive() {
+    let (a, b) = consecutive(
+        "export LEAKED=1; echo 'export LEAKED=1' >> $HOME/.profile; \
+         echo 'export LEAKED=1' > /tmp/.bashrc; [ \"$LEAKED\" = 1 ]",
+        "[ -z \"${LEAKED:-}\" ] && [ ! -e $HOME/.profile ] && [ \"$HOME\" = /tmp ] && \
+         [ \"$CRUCIBLE_REPORT\" = /tmp/crucible-report ]",
+    )
+    .await;
+    assert_eq!(a.verdict, Verdict::Passed, "first: {}", explain(&a));
+    assert_eq!(b.verdict, Verdict::Passed, "second: {}", explain(&b));
+}
+
+#[tokio::test]
+async fn a_timeout_retires_the_slot_and_the_next_execution_gets_a_fresh_one() {
+    let sandbox = reuse_sandbox().await;
+    let started = std::time::Instant::now();
+    let a = sandbox
+        .run(&spec("sleep 600", Duration::from_secs(2)))
+        .await;
+    assert_eq!(a.verdict, Verdict::Timeout, "{}", explain(&a));
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let b = sandbox
+        .run(&spec(
+            "[ \"$(ls -A /work)\" = input.txt ]",
+            Duration::from_secs(20),
+        ))
+        .await;
+    assert_eq!(b.verdict, Verdict::Passed, "{}", explain(&b));
+    assert_ne!(
+        a.container_id, b.container_id,
+        "a timed-out slot must not be reused"
+    );
+    sandbox.finish_removals().await;
+}
+
+#[tokio::test]
+async fn slots_are_removed_when_the_run_finishes() {
+    let sandbox = reuse_sandbox().await;
+    let r = sandbox.run(&spec("true", Duration::from_secs(20))).await;
+    assert_eq!(r.verdict, Verdict::Passed, "{}", explain(&r));
+    let id = r.container_id.clone().expect("a slot container");
+    sandbox.finish_removals().await;
+    let gone = std::process::Command::new("docker")
+        .args(["inspect", &id])
+        .output()
+        .unwrap();
+    assert!(
+        !gone.status.success(),
+        "slot {id} still exists after finish_removals"
+    );
+}
