@@ -207,6 +207,7 @@ mod tests {
             mem_peak: None,
             report,
             unpack_failed: false,
+            oom_kills: None,
         }
     }
 
