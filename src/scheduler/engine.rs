@@ -58,14 +58,11 @@ impl Engine<'_> {
             while in_flight.len() < self.config.concurrency {
                 let next = match retries.front() {
                     Some((due, _)) if *due <= Instant::now() => retries.pop_front().map(|(_, a)| a),
-                    _ => match jobs.next() {
-                        Some(job) => Some(Attempt {
-                            job,
-                            attempt: 1,
-                            key: String::new(),
-                        }),
-                        None => None,
-                    },
+                    _ => jobs.next().map(|job| Attempt {
+                        job,
+                        attempt: 1,
+                        key: String::new(),
+                    }),
                 };
                 let Some(attempt) = next else { break };
                 if let Some((attempt, spec)) = self.prepare(attempt, &mut outcome).await {

@@ -6,9 +6,12 @@ use std::thread::JoinHandle;
 
 const BATCH: usize = 256;
 
+/// What the writer thread hands back: the store, and how many records it wrote.
+type Finished = (Box<dyn ResultStore>, Result<u64, StoreError>);
+
 pub struct StoreWriter {
     tx: Option<mpsc::Sender<ExecutionRecord>>,
-    thread: Option<JoinHandle<(Box<dyn ResultStore>, Result<u64, StoreError>)>>,
+    thread: Option<JoinHandle<Finished>>,
 }
 
 impl StoreWriter {
@@ -50,7 +53,7 @@ impl StoreWriter {
     }
 
     /// Flush everything queued and hand the store back.
-    pub fn finish(mut self) -> (Box<dyn ResultStore>, Result<u64, StoreError>) {
+    pub fn finish(mut self) -> Finished {
         drop(self.tx.take());
         self.thread
             .take()
