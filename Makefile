@@ -4,7 +4,7 @@ CARGO ?= cargo
 CRUCIBLE := $(CARGO) run --quiet --locked --
 STORE ?= results/crucible.db
 
-.PHONY: demo test images docker release lint suites bench clean-results
+.PHONY: demo test images docker release lint suites bench bench-quick clean-results
 
 ## Run the sample benchmark (tasks/ with tasks/_candidates) and print what each model earned.
 demo: docker images
@@ -36,9 +36,15 @@ images: docker
 suites: docker images release
 	scripts/run-suites
 
-## Throughput against the engine's ceiling, a naive docker loop and bare processes.
-bench: docker images release
-	scripts/bench
+## Throughput against the engine's ceiling, a naive docker loop and bare processes (~8 min);
+## table on stdout, JSON in target/bench/. `make bench-quick` is a one-minute smoke run.
+bench: docker images
+	$(CARGO) build --release --locked --bins
+	./target/release/crucible-bench
+
+bench-quick: docker images
+	$(CARGO) build --release --locked --bins
+	./target/release/crucible-bench --quick
 
 clean-results:
 	rm -rf results

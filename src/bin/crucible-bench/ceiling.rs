@@ -33,10 +33,10 @@ pub async fn run(image: &str, n: usize, j: usize) -> anyhow::Result<Duration> {
             });
             launched += 1;
         }
-        if let Some(joined) = set.join_next().await {
-            if !matches!(joined, Ok(Ok(()))) {
-                failures += 1;
-            }
+        if let Some(joined) = set.join_next().await
+            && !matches!(joined, Ok(Ok(())))
+        {
+            failures += 1;
         }
     }
     anyhow::ensure!(failures == 0, "{failures} bare container lifecycles failed");

@@ -11,7 +11,7 @@ pub struct FloorRun {
     pub passed: usize,
 }
 
-pub fn run(w: &Workload, scratch: &Path, j: usize) -> std::io::Result<FloorRun> {
+pub fn run(w: &Workload, scratch: &Path, j: usize) -> anyhow::Result<FloorRun> {
     std::fs::create_dir_all(scratch)?;
     let root = scratch.canonicalize()?.join(format!("floor-{}", w.name));
     if root.exists() {
@@ -21,6 +21,7 @@ pub fn run(w: &Workload, scratch: &Path, j: usize) -> std::io::Result<FloorRun> 
     for t in &w.tasks {
         write_files(&root.join(&t.id), &t.files)?;
     }
+    let path = host_path()?;
     let passed = std::sync::atomic::AtomicUsize::new(0);
     let started = Instant::now();
     let per_task = parallel_timed(w.tasks.len(), j, |i| {
@@ -32,9 +33,7 @@ pub fn run(w: &Workload, scratch: &Path, j: usize) -> std::io::Result<FloorRun> 
             .env("CRUCIBLE_REPORT", dir.join(".report"))
             .env("HOME", &dir)
             .env("PYTHONDONTWRITEBYTECODE", "1")
-            // The system interpreter, as in the image: version managers' shims (pyenv, …)
-            // would add their own start-up cost to every task.
-            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .env("PATH", &path)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -50,4 +49,26 @@ pub fn run(w: &Workload, scratch: &Path, j: usize) -> std::io::Result<FloorRun> 
         per_task,
         passed: passed.into_inner(),
     })
+}
+
+/// PATH for the floor: the directory of the real `python3` first. A version manager's shim
+/// (pyenv, asdf) is a script that would add its own start-up cost to every task; asking the
+/// interpreter for `sys.executable` finds what the shim runs.
+fn host_path() -> anyhow::Result<String> {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import os, sys; import pytest; print(os.path.dirname(sys.executable))",
+        ])
+        .stderr(Stdio::null())
+        .output()
+        .map_err(|e| anyhow::anyhow!("the floor needs python3 on the host: {e}"))?;
+    anyhow::ensure!(
+        out.status.success(),
+        "the floor runs the tests on the host and needs python3 with pytest there \
+         (e.g. `pip install pytest` or `apt-get install python3-pytest`)"
+    );
+    let dir = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let rest = std::env::var("PATH").unwrap_or_default();
+    Ok(format!("{dir}:{rest}"))
 }

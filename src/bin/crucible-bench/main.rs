@@ -108,6 +108,18 @@ async fn main() -> anyhow::Result<()> {
                 run.recorded,
                 log.display()
             );
+            let passed = run
+                .verdicts
+                .iter()
+                .find(|(v, _)| v == "passed")
+                .map_or(0, |(_, n)| *n);
+            anyhow::ensure!(
+                passed == floor.passed as u64,
+                "{mode} passed {passed} of {n} but the floor passed {}: the contenders do not \
+                 run the same tests; see {}",
+                floor.passed,
+                log.display()
+            );
             modes.push((mode, run));
         }
         eprintln!("[{}] per-task latency through the library", w.name);
