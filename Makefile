@@ -3,6 +3,10 @@ SHELL := /bin/bash
 CARGO ?= cargo
 CRUCIBLE := $(CARGO) run --quiet --locked --
 STORE ?= results/crucible.db
+# Image builds trust the CAs this host trusts locally (Debian's place for added CAs), so builds
+# behind an intercepting proxy work; set CRUCIBLE_EXTRA_CA yourself to choose others.
+CRUCIBLE_EXTRA_CA ?= $(if $(wildcard /usr/local/share/ca-certificates/*.crt),/usr/local/share/ca-certificates)
+export CRUCIBLE_EXTRA_CA
 
 .PHONY: demo test images docker release lint suites bench bench-quick clean-results
 
