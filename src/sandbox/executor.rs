@@ -10,16 +10,14 @@ use super::policy::{SandboxPolicy, WORKDIR};
 use super::reaper::Reaper;
 use super::result::ExecutionResult;
 use super::reuse::SlotPool;
+use super::stream::{self, Streamed};
 use crate::docker::{self, Docker, DockerError, container, labels};
 use crate::limits::Limits;
 use crate::verdict::Verdict;
-use bollard::container::LogOutput;
-use futures_util::StreamExt;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use tokio::io::AsyncWriteExt;
 
 /// Everything one execution needs.
 #[derive(Debug, Clone)]
@@ -206,29 +204,15 @@ impl Sandbox {
         result: &mut ExecutionResult,
     ) -> Result<(), DockerError> {
         let attached = container::attach(&self.docker, id).await?;
-        let mut output = attached.output;
-        let mut input = attached.input;
         container::start(&self.docker, id).await?;
-        let started = Instant::now();
-        let payload = spec.payload.bytes().to_vec();
-        let id_for_writer = id.to_string();
-        let writer = tokio::spawn(async move {
-            input.write_all(&payload).await?;
-            input.shutdown().await
-        });
-
         let limits = &spec.limits;
-        // stdout also carries the report and trailer after the candidate's output.
-        let mut stdout = BoundedBuffer::new(limits.output_bytes + entrypoint::REPORT_CAP + 4096);
-        let mut stderr = BoundedBuffer::new(limits.output_bytes);
-        let deadline = tokio::time::Instant::from_std(started + limits.timeout);
-        let killed_for = tokio::select! {
-            over = collect(&mut output, &mut stdout, &mut stderr) => over.then_some(KillReason::Output),
-            _ = tokio::time::sleep_until(deadline) => Some(KillReason::Timeout),
-        };
-        // Close the attach stream first: the daemon cannot finish a kill while its copier is
-        // blocked writing output nobody reads.
-        drop(output);
+        let Streamed {
+            stdout,
+            stderr,
+            killed_for,
+            started,
+            writer,
+        } = stream::feed_and_collect(attached.output, attached.input, &spec.payload, limits).await;
         if killed_for.is_some() {
             container::kill(&self.docker, id).await?;
         }
@@ -251,7 +235,7 @@ impl Sandbox {
         result.wall_ms = started.elapsed().as_millis() as u64;
         match writer.await {
             Ok(Err(e)) if killed_for.is_none() && e.kind() != std::io::ErrorKind::BrokenPipe => {
-                tracing::debug!(container = id_for_writer, "payload write: {e}");
+                tracing::debug!(container = id, "payload write: {e}");
             }
             _ => {}
         }
@@ -342,29 +326,4 @@ pub(super) fn conclude(spec: &ExecutionSpec, result: &mut ExecutionResult, o: Ou
     result.verdict = judged.verdict;
     result.reason = judged.reason;
     result.tests = judged.tests;
-}
-
-/// Read the attach stream into the two buffers until it ends; `true` when a cap was passed.
-pub(super) async fn collect(
-    output: &mut container::OutputStream,
-    stdout: &mut BoundedBuffer,
-    stderr: &mut BoundedBuffer,
-) -> bool {
-    while let Some(item) = output.next().await {
-        match item {
-            Ok(LogOutput::StdOut { message }) | Ok(LogOutput::Console { message }) => {
-                stdout.push(&message)
-            }
-            Ok(LogOutput::StdErr { message }) => stderr.push(&message),
-            Ok(LogOutput::StdIn { .. }) => {}
-            Err(e) => {
-                tracing::debug!("attach stream ended: {e}");
-                break;
-            }
-        }
-        if stdout.over() || stderr.over() {
-            return true;
-        }
-    }
-    false
 }

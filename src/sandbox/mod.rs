@@ -12,6 +12,7 @@ mod reaper;
 mod result;
 mod reuse;
 mod reuse_script;
+mod stream;
 
 pub use executor::{ExecutionSpec, Sandbox};
 pub use judge::{Expectation, KillReason};

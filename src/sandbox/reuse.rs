@@ -4,18 +4,15 @@
 //! docs/reuse-mode.md). A slot whose state is in doubt (timeout, output flood, OOM, harness
 //! killed, cleaning failed) is removed and replaced, never reused.
 use super::entrypoint::{self, ReportState};
-use super::executor::{ExecutionSpec, Outcome, Sandbox, collect, conclude};
-use super::judge::KillReason;
-use super::output::BoundedBuffer;
+use super::executor::{ExecutionSpec, Outcome, Sandbox, conclude};
 use super::policy::WORKDIR;
 use super::result::ExecutionResult;
 use super::reuse_script::{self, SLOT_UID};
+use super::stream::{self, Streamed};
 use crate::docker::{DockerError, container, labels};
 use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::Instant;
-use tokio::io::AsyncWriteExt;
 
 /// Idle slot containers, by what they were created for (image, limits, env).
 #[derive(Default)]
@@ -170,30 +167,18 @@ impl Sandbox {
             )
             .await
             .map_err(exec_err)?;
-        let StartExecResults::Attached {
-            mut output,
-            mut input,
-        } = started_exec
-        else {
+        let StartExecResults::Attached { output, input } = started_exec else {
             return Err(exec_err(bollard::errors::Error::DockerStreamError {
                 error: "docker exec did not attach".into(),
             }));
         };
-        let started = Instant::now();
-        let payload = spec.payload.bytes().to_vec();
-        let writer = tokio::spawn(async move {
-            input.write_all(&payload).await?;
-            input.shutdown().await
-        });
-        let limits = &spec.limits;
-        let mut stdout = BoundedBuffer::new(limits.output_bytes + entrypoint::REPORT_CAP + 4096);
-        let mut stderr = BoundedBuffer::new(limits.output_bytes);
-        let deadline = tokio::time::Instant::from_std(started + limits.timeout);
-        let killed_for = tokio::select! {
-            over = collect(&mut output, &mut stdout, &mut stderr) => over.then_some(KillReason::Output),
-            _ = tokio::time::sleep_until(deadline) => Some(KillReason::Timeout),
-        };
-        drop(output);
+        let Streamed {
+            stdout,
+            stderr,
+            killed_for,
+            started,
+            writer,
+        } = stream::feed_and_collect(output, input, &spec.payload, &spec.limits).await;
         result.wall_ms = started.elapsed().as_millis() as u64;
         if killed_for.is_some() {
             // An exec cannot be killed on its own: the whole slot goes (the caller retires it).
