@@ -1,6 +1,6 @@
 #include <stdexcept>
 
-#include "check.h"
+#include <crucible/check.h>
 #include "solution.h"
 
 TEST_CASE(rfc4648_vectors) {

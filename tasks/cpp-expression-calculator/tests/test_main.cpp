@@ -1,7 +1,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "check.h"
+#include <crucible/check.h>
 #include "solution.h"
 
 static bool near(double a, double b) { return std::fabs(a - b) < 1e-9; }

@@ -1,4 +1,4 @@
-#include "check.h"
+#include <crucible/check.h>
 #include "solution.h"
 
 TEST_CASE(counts_levels) {

@@ -1,6 +1,6 @@
 #include <stdexcept>
 
-#include "check.h"
+#include <crucible/check.h>
 #include "solution.h"
 
 TEST_CASE(push_and_pop_in_fifo_order) {
