@@ -8,7 +8,7 @@ STORE ?= results/crucible.db
 CRUCIBLE_EXTRA_CA ?= $(if $(wildcard /usr/local/share/ca-certificates/*.crt),/usr/local/share/ca-certificates)
 export CRUCIBLE_EXTRA_CA
 
-.PHONY: demo test images docker release lint suites bench bench-quick clean-results
+.PHONY: demo test images docker release lint suites bench bench-quick bench-python clean-results
 
 ## Run the sample benchmark (tasks/ with tasks/_candidates) and print what each model earned.
 demo: docker images
@@ -42,13 +42,23 @@ suites: docker images release
 
 ## Throughput against the engine's ceiling, a naive docker loop and bare processes (~8 min);
 ## table on stdout, JSON in target/bench/. `make bench-quick` is a one-minute smoke run.
-bench: docker images
+bench: docker images bench-python
 	$(CARGO) build --release --locked --bins
 	./target/release/crucible-bench
 
-bench-quick: docker images
+bench-quick: docker images bench-python
 	$(CARGO) build --release --locked --bins
 	./target/release/crucible-bench --quick
+
+# The floor runs the tests with the host's python3 and pytest: Debian's, like the images', when
+# we can install it (otherwise whatever python3 with pytest is on PATH).
+bench-python:
+	@if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import pytest' 2>/dev/null \
+	    && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "bench: installing Debian's python3-pytest for the floor"; \
+	  apt-get install -y -qq python3-pytest >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq python3-pytest >/dev/null; }; \
+	fi
 
 clean-results:
 	rm -rf results

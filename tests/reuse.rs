@@ -117,27 +117,76 @@ async fn an_environment_change_does_not_survive() {
     assert_eq!(b.verdict, Verdict::Passed, "second: {}", explain(&b));
 }
 
-#[tokio::test]
-async fn a_timeout_retires_the_slot_and_the_next_execution_gets_a_fresh_one() {
+/// Runs `first` (which must end in `verdict`) and then a check in the same slot: the slot
+/// survived, and nothing of `first` is alive or left in /work.
+async fn then_the_slot_is_clean(first: ExecutionSpec, verdict: Verdict) {
     let sandbox = reuse_sandbox().await;
-    let started = std::time::Instant::now();
-    let a = sandbox
-        .run(&spec("sleep 600", Duration::from_secs(2)))
-        .await;
-    assert_eq!(a.verdict, Verdict::Timeout, "{}", explain(&a));
-    assert!(started.elapsed() < Duration::from_secs(20));
-    let b = sandbox
-        .run(&spec(
-            "[ \"$(ls -A /work)\" = input.txt ]",
-            Duration::from_secs(20),
-        ))
-        .await;
-    assert_eq!(b.verdict, Verdict::Passed, "{}", explain(&b));
-    assert_ne!(
-        a.container_id, b.container_id,
-        "a timed-out slot must not be reused"
-    );
+    let a = sandbox.run(&first).await;
+    assert_eq!(a.verdict, verdict, "first: {}", explain(&a));
+    let mut check = first.clone();
+    check.command = vec![
+        "/bin/sh".into(),
+        "-c".into(),
+        format!("{FIND_SLEEPER} && exit 1; [ \"$(ls -A /work)\" = input.txt ]"),
+    ];
+    let b = sandbox.run(&check).await;
     sandbox.finish_removals().await;
+    assert_eq!(b.verdict, Verdict::Passed, "second: {}", explain(&b));
+    assert_eq!(
+        a.container_id, b.container_id,
+        "the slot must have survived the first execution"
+    );
+}
+
+#[tokio::test]
+async fn a_timeout_kills_the_execution_and_the_slot_serves_the_next_one_clean() {
+    let started = std::time::Instant::now();
+    then_the_slot_is_clean(
+        spec(
+            "setsid sleep 3007 & echo junk > /work/junk; sleep 600",
+            Duration::from_secs(2),
+        ),
+        Verdict::Timeout,
+    )
+    .await;
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[tokio::test]
+async fn an_output_flood_is_cut_and_the_slot_serves_the_next_one_clean() {
+    then_the_slot_is_clean(
+        spec("setsid sleep 3007 & yes", Duration::from_secs(20)),
+        Verdict::OutputLimit,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_memory_limit_is_judged_per_execution_and_the_slot_serves_the_next_one_clean() {
+    let mut hog = spec(
+        "python3 -c 'x = bytearray(1 << 30)'",
+        Duration::from_secs(20),
+    );
+    hog.limits.memory_bytes = 64 << 20;
+    then_the_slot_is_clean(hog, Verdict::MemoryLimit).await;
+}
+
+#[tokio::test]
+async fn candidate_code_cannot_signal_trace_or_write_through_the_supervisor() {
+    // Every process that is not the sandbox uid's (tini, the supervisor) must refuse a
+    // signal, the reading of its environment and memory, and the writing of its stdout.
+    let probe = "n=0; for d in /proc/[0-9]*; do \
+        grep -q '^Uid:[[:space:]]*10001' $d/status 2>/dev/null && continue; n=$((n+1)); \
+        p=${d#/proc/}; \
+        kill -9 $p 2>/dev/null && { echo \"signalled $p\"; exit 1; }; \
+        kill -STOP $p 2>/dev/null && { echo \"stopped $p\"; exit 1; }; \
+        cat $d/environ >/dev/null 2>&1 && { echo \"read environ of $p\"; exit 1; }; \
+        head -c 1 $d/mem >/dev/null 2>&1 && { echo \"read mem of $p\"; exit 1; }; \
+        echo DONE forged >$d/fd/1 2>/dev/null && { echo \"wrote to stdout of $p\"; exit 1; }; \
+        done; [ $n -ge 2 ] || { echo \"saw only $n foreign processes\"; exit 1; }";
+    let (a, b) = consecutive(probe, "true").await;
+    assert_eq!(a.verdict, Verdict::Passed, "first: {}", explain(&a));
+    assert_eq!(b.verdict, Verdict::Passed, "second: {}", explain(&b));
 }
 
 #[tokio::test]

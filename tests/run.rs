@@ -32,6 +32,62 @@ fn run_cmd(tasks: &Path, cands: &Path, store: &Path, run_id: &str) -> Command {
     c
 }
 
+/// Every candidate's final verdict in `run_id` is the one tasks/_candidates/EXPECTED.json says;
+/// that file's contents.
+fn assert_every_expected_verdict(
+    store: &Path,
+    run_id: &str,
+) -> HashMap<String, BTreeMap<String, String>> {
+    let expected: HashMap<String, BTreeMap<String, String>> = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("tasks/_candidates/EXPECTED.json")).unwrap(),
+    )
+    .unwrap();
+    let got = final_records(store, run_id);
+    let mut mismatches = Vec::new();
+    let mut count = 0;
+    for (model, tasks) in &expected {
+        for (task, verdict) in tasks {
+            count += 1;
+            let rec = got.iter().find(|r| &r.model == model && &r.task_id == task);
+            match rec {
+                Some(r) if r.verdict.as_str() == verdict => {}
+                Some(r) => mismatches.push(format!(
+                    "{model}/{task}: expected {verdict}, got {} ({})",
+                    r.verdict, r.reason
+                )),
+                None => mismatches.push(format!("{model}/{task}: not recorded")),
+            }
+        }
+    }
+    assert_eq!(got.len(), count, "one final record per candidate");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    expected
+}
+
+#[test]
+fn the_sample_benchmark_in_reuse_mode_gives_the_same_verdicts() {
+    require_image(PYTHON_IMAGE);
+    let root = repo_root();
+    let scratch = Scratch::new("sample-run-reuse");
+    let store = scratch.path().join("results.db");
+    let out = run_cmd(
+        &root.join("tasks"),
+        &root.join("tasks/_candidates"),
+        &store,
+        "reuse",
+    )
+    .arg("--reuse-containers")
+    .output()
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_every_expected_verdict(&store, "reuse");
+}
+
 #[test]
 fn the_sample_benchmark_gives_every_expected_verdict_and_reports_parse() {
     require_image(PYTHON_IMAGE);
@@ -58,29 +114,7 @@ fn the_sample_benchmark_gives_every_expected_verdict_and_reports_parse() {
         "{table}"
     );
 
-    let expected: HashMap<String, BTreeMap<String, String>> = serde_json::from_str(
-        &std::fs::read_to_string(root.join("tasks/_candidates/EXPECTED.json")).unwrap(),
-    )
-    .unwrap();
-    let got = final_records(&store, "sample");
-    let mut mismatches = Vec::new();
-    let mut count = 0;
-    for (model, tasks) in &expected {
-        for (task, verdict) in tasks {
-            count += 1;
-            let rec = got.iter().find(|r| &r.model == model && &r.task_id == task);
-            match rec {
-                Some(r) if r.verdict.as_str() == verdict => {}
-                Some(r) => mismatches.push(format!(
-                    "{model}/{task}: expected {verdict}, got {} ({})",
-                    r.verdict, r.reason
-                )),
-                None => mismatches.push(format!("{model}/{task}: not recorded")),
-            }
-        }
-    }
-    assert_eq!(got.len(), count, "one final record per candidate");
-    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    let expected = assert_every_expected_verdict(&store, "sample");
 
     // Every report format, parsed by a real parser.
     let report = |format: &str| {

@@ -40,6 +40,8 @@ pub enum DockerError {
     InspectContainer { id: String, source: BollardError },
     #[error("remove container {id}: {source}")]
     RemoveContainer { id: String, source: BollardError },
+    #[error("slot container {id}: {message}")]
+    SlotSupervisor { id: String, message: String },
     #[error("list containers: {0}")]
     ListContainers(BollardError),
 }

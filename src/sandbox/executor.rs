@@ -1,5 +1,6 @@
 //! Run one execution: create a hardened container, stream the payload in, collect bounded
 //! output under a wall-clock limit, judge, and remove the container on every path.
+use super::ahead::{Ahead, Created};
 use super::entrypoint::{self, ReportState};
 use super::judge::{self, Evidence, Expectation, KillReason};
 use super::live::LiveContainers;
@@ -14,6 +15,7 @@ use super::stream::{self, Streamed};
 use crate::docker::{self, Docker, DockerError, container, labels};
 use crate::limits::Limits;
 use crate::verdict::Verdict;
+use bollard::models::ContainerCreateBody;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -132,6 +134,16 @@ impl Sandbox {
 
     /// Run one execution. Never fails: a Docker problem becomes an `infra_error` verdict.
     pub async fn run(&self, spec: &ExecutionSpec) -> ExecutionResult {
+        self.run_created_ahead(spec, None).await
+    }
+
+    /// Run one execution in the container `ahead` created for it (see `create_ahead`), or in
+    /// one created now.
+    pub async fn run_created_ahead(
+        &self,
+        spec: &ExecutionSpec,
+        ahead: Option<Ahead>,
+    ) -> ExecutionResult {
         let started = Instant::now();
         let mut result = ExecutionResult::without_container(
             Verdict::InfraError,
@@ -141,10 +153,10 @@ impl Sandbox {
         );
         result.payload_sha256 = Some(spec.payload.sha256().to_string());
         result.runtime = self.policy.runtime.clone();
-        let ran = if self.reuse.load(Ordering::SeqCst) {
+        let ran = if self.reusing() {
             self.run_reused(spec, &mut result).await
         } else {
-            self.run_in_container(spec, &mut result).await
+            self.run_in_container(spec, ahead, &mut result).await
         };
         if let Err(e) = ran {
             result.verdict = Verdict::InfraError;
@@ -156,12 +168,12 @@ impl Sandbox {
         result
     }
 
-    async fn run_in_container(
-        &self,
-        spec: &ExecutionSpec,
-        result: &mut ExecutionResult,
-    ) -> Result<(), DockerError> {
-        result.image_id = Some(self.image_id(&spec.image).await?);
+    pub(super) fn reusing(&self) -> bool {
+        self.reuse.load(Ordering::SeqCst)
+    }
+
+    /// The create request of one execution's container.
+    pub(super) fn container_body(&self, spec: &ExecutionSpec) -> ContainerCreateBody {
         let mut cmd = vec![
             "/bin/sh".to_string(),
             "-c".to_string(),
@@ -169,20 +181,26 @@ impl Sandbox {
             "crucible-entry".to_string(),
         ];
         cmd.extend(spec.command.iter().cloned());
-        let mut env: Vec<String> = vec![
-            format!("CRUCIBLE_REPORT={}", crate::task::REPORT_PATH),
-            "HOME=/tmp".into(),
-            "LANG=C.UTF-8".into(),
-        ];
-        env.extend(spec.env.iter().map(|(k, v)| format!("{k}={v}")));
         let labels = labels::for_execution(spec.run_id.as_deref(), spec.task_id.as_deref());
-        let body = self
-            .policy
-            .container_body(&spec.image, cmd, env, &spec.limits, labels);
-        let id = container::create(&self.docker, body).await?;
+        self.policy
+            .container_body(&spec.image, cmd, container_env(spec), &spec.limits, labels)
+    }
+
+    async fn run_in_container(
+        &self,
+        spec: &ExecutionSpec,
+        ahead: Option<Ahead>,
+        result: &mut ExecutionResult,
+    ) -> Result<(), DockerError> {
+        result.image_id = Some(self.image_id(&spec.image).await?);
+        let created = match ahead {
+            Some(ahead) => ahead.ready().await?,
+            None => self.create(spec).await?,
+        };
+        let id = created.id.clone();
         result.container_id = Some(id.clone());
         let guard = self.live.track(&self.docker, &id);
-        let outcome = self.drive(&id, spec, result).await;
+        let outcome = self.drive(created, spec, result).await;
         // Removal runs in the background (off the verdict's critical path); the container
         // stays in the live set until it is gone, and the scheduler drains the reaper before
         // exiting. Removal failures are logged, not fatal: gc finds the rest.
@@ -199,11 +217,11 @@ impl Sandbox {
 
     async fn drive(
         &self,
-        id: &str,
+        created: Created,
         spec: &ExecutionSpec,
         result: &mut ExecutionResult,
     ) -> Result<(), DockerError> {
-        let attached = container::attach(&self.docker, id).await?;
+        let id = created.id.as_str();
         container::start(&self.docker, id).await?;
         let limits = &spec.limits;
         let Streamed {
@@ -212,7 +230,7 @@ impl Sandbox {
             killed_for,
             started,
             writer,
-        } = stream::feed_and_collect(attached.output, attached.input, &spec.payload, limits).await;
+        } = stream::feed_and_collect(created.output, created.input, &spec.payload, limits).await;
         if killed_for.is_some() {
             container::kill(&self.docker, id).await?;
         }
@@ -262,6 +280,17 @@ impl Sandbox {
         );
         Ok(())
     }
+}
+
+/// The environment an execution sees on top of the image's.
+pub(super) fn container_env(spec: &ExecutionSpec) -> Vec<String> {
+    let mut env: Vec<String> = vec![
+        format!("CRUCIBLE_REPORT={}", crate::task::REPORT_PATH),
+        "HOME=/tmp".into(),
+        "LANG=C.UTF-8".into(),
+    ];
+    env.extend(spec.env.iter().map(|(k, v)| format!("{k}={v}")));
+    env
 }
 
 /// What one execution left behind, for `conclude`.

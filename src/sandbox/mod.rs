@@ -1,4 +1,5 @@
 //! The sandbox core: one payload, one hardened container, one verdict.
+mod ahead;
 mod entrypoint;
 mod executor;
 pub mod gc;
@@ -11,9 +12,11 @@ mod policy;
 mod reaper;
 mod result;
 mod reuse;
-mod reuse_script;
+mod slot;
+mod slot_protocol;
 mod stream;
 
+pub use ahead::Ahead;
 pub use executor::{ExecutionSpec, Sandbox};
 pub use judge::{Expectation, KillReason};
 pub use payload::{Payload, PayloadError, PayloadLimits};

@@ -26,6 +26,11 @@ impl BoundedBuffer {
             .extend_from_slice(&chunk[..chunk.len().min(room)]);
     }
 
+    /// Someone else kept the first bytes (pushed here) but counted `total` in all.
+    pub fn saw_total(&mut self, total: u64) {
+        self.total = self.total.max(total);
+    }
+
     /// More arrived than can be kept.
     pub fn over(&self) -> bool {
         self.total > self.keep as u64

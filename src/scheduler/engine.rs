@@ -1,11 +1,12 @@
-//! The scheduler: one loop that owns the run's state. It keeps at most `concurrency` containers
-//! in flight, hands every result to the store writer the moment it arrives, retries infra errors
-//! with backoff, and on shutdown removes what is in flight and records it as interrupted.
+//! The scheduler: one loop that owns the run's state. It keeps at most `concurrency` executions
+//! running and, in default mode, as many containers created ahead for the ones that come next;
+//! it hands every result to the store writer the moment it arrives, retries infra errors with
+//! backoff, and on shutdown removes what is in flight and records it as interrupted.
 use super::job::{Attempt, Job};
 use super::key::execution_key;
 use super::progress::Progress;
 use super::writer::StoreWriter;
-use crate::sandbox::{ExecutionResult, Sandbox};
+use crate::sandbox::{Ahead, ExecutionResult, ExecutionSpec, Sandbox};
 use crate::store::FinalKey;
 use crate::task::{CandidateSource, Task, execution_spec, read_candidate_dir};
 use crate::verdict::Verdict;
@@ -48,30 +49,53 @@ impl Engine<'_> {
         let mut outcome = RunOutcome::default();
         let mut jobs = jobs.peekable();
         let mut retries: VecDeque<(Instant, Attempt)> = VecDeque::new();
+        // Executions prepared next, their containers being created ahead.
+        let mut upcoming: VecDeque<(Attempt, ExecutionSpec, Option<Ahead>)> = VecDeque::new();
         let mut in_flight: JoinSet<ExecutionResult> = JoinSet::new();
         let mut attempts: HashMap<tokio::task::Id, Attempt> = HashMap::new();
         let shutdown = self.shutdown.clone();
         // Verdicts do not wait for container removal; `finish_removals` below awaits it.
         self.sandbox.remove_in_background(true);
         loop {
-            // Fill free slots: due retries first, then new jobs.
+            // Fill free slots: due retries first, then the upcoming executions.
             while in_flight.len() < self.config.concurrency {
                 let next = match retries.front() {
-                    Some((due, _)) if *due <= Instant::now() => retries.pop_front().map(|(_, a)| a),
-                    _ => jobs.next().map(|job| Attempt {
-                        job,
-                        attempt: 1,
-                        key: String::new(),
-                    }),
+                    Some((due, _)) if *due <= Instant::now() => {
+                        let (_, attempt) = retries.pop_front().expect("front");
+                        self.prepare(attempt, &mut outcome)
+                            .await
+                            .map(|(attempt, spec)| (attempt, spec, None))
+                    }
+                    _ => match upcoming.pop_front() {
+                        Some(next) => Some(next),
+                        None => match self.next_upcoming(&mut jobs, &mut outcome).await {
+                            Some(next) => Some(next),
+                            None if jobs.peek().is_some() => continue,
+                            None => break,
+                        },
+                    },
                 };
-                let Some(attempt) = next else { break };
-                if let Some((attempt, spec)) = self.prepare(attempt, &mut outcome).await {
-                    let sandbox = self.sandbox.clone();
-                    let handle = in_flight.spawn(async move { sandbox.run(&spec).await });
-                    attempts.insert(handle.id(), attempt);
+                let Some((attempt, spec, ahead)) = next else {
+                    continue;
+                };
+                let sandbox = self.sandbox.clone();
+                let handle =
+                    in_flight.spawn(async move { sandbox.run_created_ahead(&spec, ahead).await });
+                attempts.insert(handle.id(), attempt);
+            }
+            // Create the containers of the next executions while these run.
+            while upcoming.len() < self.config.concurrency {
+                match self.next_upcoming(&mut jobs, &mut outcome).await {
+                    Some(next) => upcoming.push_back(next),
+                    None if jobs.peek().is_some() => {}
+                    None => break,
                 }
             }
-            if in_flight.is_empty() && retries.is_empty() && jobs.peek().is_none() {
+            if in_flight.is_empty()
+                && retries.is_empty()
+                && upcoming.is_empty()
+                && jobs.peek().is_none()
+            {
                 break;
             }
             let next_retry = retries.front().map(|(due, _)| *due);
@@ -109,6 +133,9 @@ impl Engine<'_> {
                 _ = shutdown.notified() => {
                     outcome.interrupted = true;
                     in_flight.abort_all();
+                    for (_, _, ahead) in upcoming.drain(..) {
+                        ahead.inspect(Ahead::abort);
+                    }
                     while in_flight.join_next().await.is_some() {}
                     let removed = self.sandbox.remove_all_live().await;
                     self.progress.message(&format!("interrupted: removed {removed} container(s) in flight"));
@@ -125,12 +152,30 @@ impl Engine<'_> {
         outcome
     }
 
+    /// The next new job, prepared, its container being created ahead. `None` when the jobs
+    /// are exhausted or the job needed no execution (refused input, already recorded).
+    async fn next_upcoming(
+        &mut self,
+        jobs: &mut std::iter::Peekable<impl Iterator<Item = Job>>,
+        outcome: &mut RunOutcome,
+    ) -> Option<(Attempt, ExecutionSpec, Option<Ahead>)> {
+        let job = jobs.next()?;
+        let attempt = Attempt {
+            job,
+            attempt: 1,
+            key: String::new(),
+        };
+        let (attempt, spec) = self.prepare(attempt, outcome).await?;
+        let ahead = self.sandbox.create_ahead(&spec);
+        Some((attempt, spec, ahead))
+    }
+
     /// Build the execution, compute its key, and skip it when resume already has a verdict.
     async fn prepare(
         &mut self,
         mut attempt: Attempt,
         outcome: &mut RunOutcome,
-    ) -> Option<(Attempt, crate::sandbox::ExecutionSpec)> {
+    ) -> Option<(Attempt, ExecutionSpec)> {
         let run_id = self.config.run_id.clone();
         let task = &self.tasks[attempt.job.task_index];
         let files = match &attempt.job.candidate.source {

@@ -51,24 +51,37 @@ pub fn run(w: &Workload, scratch: &Path, j: usize) -> anyhow::Result<FloorRun> {
     })
 }
 
-/// PATH for the floor: the directory of the real `python3` first. A version manager's shim
-/// (pyenv, asdf) is a script that would add its own start-up cost to every task; asking the
-/// interpreter for `sys.executable` finds what the shim runs.
+/// PATH for the floor: the directory of the real interpreter first. The first of
+/// `$CRUCIBLE_BENCH_PYTHON`, the system's /usr/bin/python3 (the build the images run) and
+/// `python3` on PATH that has pytest is used. A version manager's shim (pyenv, asdf) is a script
+/// that would add its own start-up cost to every task; asking the interpreter for
+/// `sys.executable` finds what the shim runs.
 fn host_path() -> anyhow::Result<String> {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import os, sys; import pytest; print(os.path.dirname(sys.executable))",
-        ])
-        .stderr(Stdio::null())
-        .output()
-        .map_err(|e| anyhow::anyhow!("the floor needs python3 on the host: {e}"))?;
-    anyhow::ensure!(
-        out.status.success(),
-        "the floor runs the tests on the host and needs python3 with pytest there \
-         (e.g. `pip install pytest` or `apt-get install python3-pytest`)"
-    );
-    let dir = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let mut candidates: Vec<String> = std::env::var("CRUCIBLE_BENCH_PYTHON").into_iter().collect();
+    candidates.extend(["/usr/bin/python3".into(), "python3".into()]);
+    let dir = candidates
+        .iter()
+        .find_map(|python| {
+            let out = Command::new(python)
+                .args([
+                    "-c",
+                    "import os, sys, pytest; print(os.path.dirname(sys.executable))",
+                ])
+                .stderr(Stdio::null())
+                .output()
+                .ok()?;
+            out.status
+                .success()
+                .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        })
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "the floor runs the tests on the host and needs python3 with pytest there \
+                 (tried {candidates:?}; e.g. `apt-get install python3-pytest`, or set \
+                 CRUCIBLE_BENCH_PYTHON)"
+            )
+        })?;
+    eprintln!("crucible-bench: the floor runs {dir}/python3");
     let rest = std::env::var("PATH").unwrap_or_default();
     Ok(format!("{dir}:{rest}"))
 }

@@ -122,6 +122,29 @@ async fn main() -> anyhow::Result<()> {
             );
             modes.push((mode, run));
         }
+        let mut own_overhead = None;
+        if w.name == "trivial" {
+            // Same payloads and containers with the test replaced by `true`: what is left of
+            // the gap to the ceiling is crucible's own cost, not the test's CPU.
+            eprintln!("[trivial] crucible run, test replaced by `true`");
+            let untested = workloads::untested(&work, n)?;
+            let run = cli_run::run(
+                &untested.tasks_dir,
+                &untested.candidates_dir,
+                &work.join("untested.db"),
+                j,
+                &[],
+                None,
+                &work.join("untested.log"),
+            )?;
+            anyhow::ensure!(
+                run.recorded == n as u64 && !run.verdicts.iter().any(|(v, _)| v == "infra_error"),
+                "crucible run with empty tests: {:?}; see {}",
+                run.verdicts,
+                work.join("untested.log").display()
+            );
+            own_overhead = Some(run.elapsed);
+        }
         eprintln!("[{}] per-task latency through the library", w.name);
         let lat = latency::run(&w, j, false).await?;
         let overhead: Vec<f64> = lat
@@ -155,6 +178,19 @@ async fn main() -> anyhow::Result<()> {
                 "vs_naive": rate / naive_rate, "vs_ceiling": rate / ceiling_rate,
                 "vs_floor": rate / floor_rate, "peak_rss_bytes": run.peak_rss_bytes,
                 "verdicts": run.verdicts,
+            }));
+        }
+        if let Some(elapsed) = own_overhead {
+            let r = row("crucible run, test replaced by `true`", elapsed);
+            let rate = r.rate();
+            rows.push(r);
+            notes.push((
+                format!("{} crucible's own cost (test `true`): /ceiling", w.name),
+                format!("{:.2}x", rate / ceiling_rate),
+            ));
+            mode_json.push(json!({
+                "mode": "crucible run, test replaced by `true`", "tasks_per_second": rate,
+                "seconds": elapsed.as_secs_f64(), "vs_ceiling": rate / ceiling_rate,
             }));
         }
         let (p50, p95) = (

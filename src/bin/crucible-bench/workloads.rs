@@ -35,6 +35,13 @@ pub fn realistic(root: &Path, n: usize) -> std::io::Result<Workload> {
     materialize(root, "realistic", PYTEST_COMMAND, "junit", 0, tasks, 1)
 }
 
+/// The trivial workload with every test command replaced by `true`: the same payloads and
+/// containers, no test work, to tell crucible's own overhead from the test's CPU.
+pub fn untested(root: &Path, n: usize) -> std::io::Result<Workload> {
+    let tasks = (0..n).map(trivial_task).collect();
+    materialize(root, "untested", "true", "simple", 1, tasks, 1)
+}
+
 /// `samples` candidates per trivial task (`<task>#<k>`), for the scale workload.
 pub fn scale(root: &Path, tasks: usize, samples: usize) -> std::io::Result<Workload> {
     let tasks = (0..tasks).map(trivial_task).collect();

@@ -1,0 +1,195 @@
+//! The wire format between crucible and a slot's supervisor (`slot_supervisor.pl`): one request
+//! line plus the payload in, one reply line plus stdout, stderr and report bytes out. Replies
+//! are checked against the caps the request set, so a broken or hostile stream is refused
+//! rather than believed.
+use super::entrypoint::{REPORT_CAP, ReportState, Trailer};
+use super::judge::KillReason;
+
+/// The supervisor's first line once it runs.
+pub const READY: &[u8] = b"READY 1\n";
+/// Longest reply header accepted.
+const MAX_HEADER: usize = 4096;
+
+/// `RUN <payload bytes> <timeout ms> <output cap> <hex of NUL-joined argv>\n`.
+pub fn request(payload_len: usize, timeout_ms: u128, output_cap: u64, argv: &[String]) -> Vec<u8> {
+    format!(
+        "RUN {payload_len} {timeout_ms} {output_cap} {}\n",
+        hex::encode(argv.join("\0"))
+    )
+    .into_bytes()
+}
+
+/// One execution's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub trailer: Trailer,
+    /// The supervisor stopped the command (deadline or output cap).
+    pub killed_for: Option<KillReason>,
+    /// Every process was killed and every writable place emptied afterwards.
+    pub clean: bool,
+    pub stdout: Vec<u8>,
+    pub stdout_total: u64,
+    pub stderr: Vec<u8>,
+    pub stderr_total: u64,
+}
+
+/// Take one complete reply off the front of `buf`. `Ok(None)`: not all of it arrived yet.
+pub fn take_reply(buf: &mut Vec<u8>, output_cap: u64) -> Result<Option<Reply>, String> {
+    let Some(end) = buf.iter().position(|&b| b == b'\n') else {
+        return if buf.len() > MAX_HEADER {
+            Err("reply header too long".into())
+        } else {
+            Ok(None)
+        };
+    };
+    let header = std::str::from_utf8(&buf[..end]).map_err(|_| "reply header is not text")?;
+    let fields = Fields::parse(header)?;
+    let (out, err, report) = (
+        fields.len("out")?,
+        fields.len("err")?,
+        fields.len("report")?,
+    );
+    if out as u64 > output_cap || err as u64 > output_cap || report as u64 > REPORT_CAP {
+        return Err(format!("reply larger than its caps: `{header}`"));
+    }
+    let body = end + 1;
+    if buf.len() < body + out + err + report {
+        return Ok(None);
+    }
+    let report_state = match fields.int("report_len")? {
+        -2 => ReportState::TooLarge,
+        n if n < 0 => ReportState::Missing,
+        _ => ReportState::Present(buf[body + out + err..body + out + err + report].to_vec()),
+    };
+    let unpack = fields.get("unpack")?;
+    if unpack == "unclean" {
+        return Err("the slot could not be cleaned before the execution".into());
+    }
+    let killed_for = match fields.get("killed")? {
+        "none" => None,
+        "timeout" => Some(KillReason::Timeout),
+        "output" => Some(KillReason::Output),
+        other => return Err(format!("unknown `killed={other}`")),
+    };
+    let reply = Reply {
+        trailer: Trailer {
+            rc: fields.int("rc")?,
+            cpu_usec: fields.get("cpu_usec")?.parse().ok(),
+            mem_peak: None,
+            report: report_state,
+            unpack_failed: unpack != "ok",
+            oom_kills: fields.get("oom_kills")?.parse().ok(),
+        },
+        killed_for,
+        clean: fields.get("clean")? == "1",
+        stdout: buf[body..body + out].to_vec(),
+        stdout_total: fields.int("out_total")?.max(out as i64) as u64,
+        stderr: buf[body + out..body + out + err].to_vec(),
+        stderr_total: fields.int("err_total")?.max(err as i64) as u64,
+    };
+    buf.drain(..body + out + err + report);
+    Ok(Some(reply))
+}
+
+struct Fields<'a>(Vec<(&'a str, &'a str)>);
+
+impl<'a> Fields<'a> {
+    fn parse(header: &'a str) -> Result<Self, String> {
+        let mut words = header.split(' ');
+        if words.next() != Some("DONE") {
+            return Err(format!("unexpected reply `{header}`"));
+        }
+        words
+            .map(|w| w.split_once('=').ok_or_else(|| format!("bad field `{w}`")))
+            .collect::<Result<_, _>>()
+            .map(Fields)
+    }
+
+    fn get(&self, key: &str) -> Result<&'a str, String> {
+        self.0
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+            .ok_or_else(|| format!("reply without `{key}`"))
+    }
+
+    fn int(&self, key: &str) -> Result<i64, String> {
+        let v = self.get(key)?;
+        v.parse()
+            .map_err(|_| format!("`{key}={v}` is not a number"))
+    }
+
+    fn len(&self, key: &str) -> Result<usize, String> {
+        usize::try_from(self.int(key)?).map_err(|_| format!("negative `{key}`"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "DONE rc=1 cpu_usec=41 oom_kills=0 killed=none unpack=ok clean=1 \
+                          out_total=9 err_total=3 report_len=4 out=5 err=3 report=4\n";
+
+    #[test]
+    fn a_reply_arriving_in_pieces_is_taken_whole_and_once() {
+        let mut buf = HEADER.as_bytes().to_vec();
+        buf.extend_from_slice(b"hello");
+        assert_eq!(take_reply(&mut buf, 5), Ok(None));
+        buf.extend_from_slice(b"errrep!READY");
+        let reply = take_reply(&mut buf, 5).unwrap().unwrap();
+        assert_eq!(reply.stdout, b"hello");
+        assert_eq!(reply.stdout_total, 9);
+        assert_eq!(reply.stderr, b"err");
+        assert_eq!(reply.trailer.report, ReportState::Present(b"rep!".to_vec()));
+        assert_eq!(reply.trailer.rc, 1);
+        assert_eq!(reply.trailer.cpu_usec, Some(41));
+        assert_eq!(reply.trailer.oom_kills, Some(0));
+        assert!(reply.clean && reply.killed_for.is_none());
+        assert_eq!(buf, b"READY", "only the reply is consumed");
+    }
+
+    #[test]
+    fn replies_beyond_their_caps_or_malformed_are_refused() {
+        let mut over = HEADER.as_bytes().to_vec();
+        assert!(
+            take_reply(&mut over, 4).is_err(),
+            "5 bytes of stdout over a cap of 4"
+        );
+        for bad in [
+            "READY 1\n",
+            "DONE rc=x\n",
+            "DONE rc=0 killed=maybe\n",
+            "DONE rc=0 out=-1\n",
+        ] {
+            assert!(
+                take_reply(&mut bad.as_bytes().to_vec(), 100).is_err(),
+                "{bad}"
+            );
+        }
+        let mut endless = vec![b'x'; MAX_HEADER + 1];
+        assert!(take_reply(&mut endless, 100).is_err());
+    }
+
+    #[test]
+    fn kills_and_missing_figures_are_read() {
+        let header = "DONE rc=137 cpu_usec= oom_kills= killed=timeout unpack=ok clean=0 \
+                      out_total=0 err_total=0 report_len=-2 out=0 err=0 report=0\n";
+        let reply = take_reply(&mut header.as_bytes().to_vec(), 10)
+            .unwrap()
+            .unwrap();
+        assert_eq!(reply.killed_for, Some(KillReason::Timeout));
+        assert_eq!(reply.trailer.report, ReportState::TooLarge);
+        assert_eq!(reply.trailer.cpu_usec, None);
+        assert!(!reply.clean);
+    }
+
+    #[test]
+    fn the_request_carries_argv_intact() {
+        let line = request(10, 2500, 64, &["sh".into(), "-c".into(), "echo a b".into()]);
+        let text = String::from_utf8(line).unwrap();
+        let hex_argv = text.trim_end().rsplit(' ').next().unwrap();
+        assert_eq!(hex::decode(hex_argv).unwrap(), b"sh\0-c\0echo a b");
+        assert!(text.starts_with("RUN 10 2500 64 "));
+    }
+}
