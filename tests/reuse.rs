@@ -82,7 +82,8 @@ async fn files_in_work_tmp_and_dev_shm_do_not_survive() {
         "echo s > /work/secret && echo s > /tmp/secret && echo s > /dev/shm/secret && \
          mkdir -p /tmp/locked/deep && echo s > /tmp/locked/deep/f && chmod 000 /tmp/locked && \
          echo s > /tmp/.hidden && python3 -c \"from multiprocessing import shared_memory as m; \
-         m.SharedMemory(name='leak', create=True, size=4096)\" && ls /dev/shm | grep -q leak",
+         m.SharedMemory(name='leak', create=True, size=4096)\" && ls /dev/shm | grep -q leak && \
+         chmod 000 /work",
         "for f in /work/secret /tmp/secret /dev/shm/secret /tmp/locked /tmp/.hidden \
          /dev/shm/leak; do if [ -e $f ]; then echo \"left: $f\"; exit 1; fi; done; \
          [ \"$(ls -A /work)\" = input.txt ] || { ls -A /work; exit 1; }",
@@ -173,9 +174,13 @@ async fn a_memory_limit_is_judged_per_execution_and_the_slot_serves_the_next_one
 
 #[tokio::test]
 async fn candidate_code_cannot_signal_trace_or_write_through_the_supervisor() {
-    // Every process that is not the sandbox uid's (tini, the supervisor) must refuse a
-    // signal, the reading of its environment and memory, and the writing of its stdout.
-    let probe = "n=0; for d in /proc/[0-9]*; do \
+    // The candidate holds no capability. Every process that is not the sandbox uid's (tini,
+    // the supervisor) must refuse a signal, the reading of its environment and memory, and the
+    // writing of its stdout.
+    let probe = "grep -q '^CapEff:[[:space:]]*0000000000000000$' /proc/self/status \
+        && grep -q '^CapPrm:[[:space:]]*0000000000000000$' /proc/self/status \
+        || { grep Cap /proc/self/status; exit 1; }; \
+        n=0; for d in /proc/[0-9]*; do \
         grep -q '^Uid:[[:space:]]*10001' $d/status 2>/dev/null && continue; n=$((n+1)); \
         p=${d#/proc/}; \
         kill -9 $p 2>/dev/null && { echo \"signalled $p\"; exit 1; }; \

@@ -87,8 +87,8 @@ impl Slot {
         Ok(slot)
     }
 
-    /// Run one execution. `Err` means the slot is broken and must be removed; the execution
-    /// itself then has no verdict of its own (the caller records an infra error).
+    /// Run one execution. `Err`: the slot gave no reply and must be removed; the outcome says
+    /// why, and the caller judges the execution from that.
     pub async fn execute(&mut self, spec: &ExecutionSpec) -> Result<Reply, SlotOutcome> {
         let deadline = Instant::now() + spec.limits.timeout + ANSWER_GRACE;
         let payload = spec.payload.bytes();

@@ -112,9 +112,11 @@ sub back_to_root {
     die "crucible-slot: cannot return to uid 0: $!\n" if $> != 0;
 }
 
+# A place this runtime does not have is empty; one that cannot be listed is not.
 sub is_empty {
     my ($dir) = @_;
-    opendir(my $dh, $dir) or return 1;
+    return 1 unless -e $dir;
+    opendir(my $dh, $dir) or return 0;
     for (readdir $dh) { return 0 unless $_ eq '.' || $_ eq '..' }
     return 1;
 }
@@ -134,6 +136,8 @@ sub wipe {
     my @dirty = grep { !is_empty($_) } @WRITABLE;
     if (@dirty) {
         $> = $UID;
+        # /work is the sandbox uid's own: undo whatever mode the candidate gave it.
+        chmod 0755, $WORK;
         empty_dir($_) for @dirty;
         back_to_root();
     }
