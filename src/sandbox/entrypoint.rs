@@ -58,8 +58,8 @@ pub struct Trailer {
     pub mem_peak: Option<u64>,
     pub report: ReportState,
     pub unpack_failed: bool,
-    /// OOM kills in the container's cgroup during this execution (reuse mode's entrypoint
-    /// reports it; the default one leaves it to the daemon's record).
+    /// OOM kills in the container's cgroup during this execution (reuse mode's supervisor
+    /// reports it; the default entrypoint leaves it to the daemon's record).
     pub oom_kills: Option<u64>,
 }
 

@@ -26,9 +26,12 @@ impl BoundedBuffer {
             .extend_from_slice(&chunk[..chunk.len().min(room)]);
     }
 
-    /// Someone else kept the first bytes (pushed here) but counted `total` in all.
-    pub fn saw_total(&mut self, total: u64) {
-        self.total = self.total.max(total);
+    /// Bytes someone else already kept (up to `keep`) out of `total` produced.
+    pub fn kept_elsewhere(bytes: &[u8], total: u64, keep: u64) -> Self {
+        let mut buffer = BoundedBuffer::new(keep);
+        buffer.push(bytes);
+        buffer.total = buffer.total.max(total);
+        buffer
     }
 
     /// More arrived than can be kept.
@@ -73,6 +76,14 @@ mod tests {
         assert_eq!(c.text, "ab");
         assert!(c.truncated);
         assert_eq!(c.total_bytes, 7);
+    }
+
+    #[test]
+    fn output_kept_elsewhere_keeps_its_total() {
+        let b = BoundedBuffer::kept_elsewhere(b"abcd", 9, 4);
+        assert_eq!(b.bytes(), b"abcd");
+        assert_eq!(b.total(), 9);
+        assert!(b.over());
     }
 
     #[test]

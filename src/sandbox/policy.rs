@@ -38,6 +38,13 @@ impl Default for SandboxPolicy {
 }
 
 impl SandboxPolicy {
+    /// (uid, gid) of the sandbox user; a bare uid is its own gid.
+    pub fn uid_gid(&self) -> (&str, &str) {
+        self.user
+            .split_once(':')
+            .unwrap_or((&self.user, &self.user))
+    }
+
     /// The create request for one execution. `cmd` already includes the entrypoint.
     pub fn container_body(
         &self,
@@ -47,10 +54,7 @@ impl SandboxPolicy {
         limits: &Limits,
         labels: HashMap<String, String>,
     ) -> ContainerCreateBody {
-        let (uid, gid) = self
-            .user
-            .split_once(':')
-            .unwrap_or((&self.user, &self.user));
+        let (uid, gid) = self.uid_gid();
         let mut tmpfs = HashMap::new();
         // exec: compiled tests run from /tmp and /work; nosuid/nodev keep the mounts inert.
         tmpfs.insert(

@@ -53,7 +53,7 @@ impl Sandbox {
         if let Some(slot) = self.slots().take(&slot_key(spec)) {
             return Ok(slot);
         }
-        if self.policy().user.split(':').next() == Some("0") {
+        if self.policy().uid_gid().0 == "0" {
             return Err(DockerError::SlotSupervisor {
                 id: String::new(),
                 message: "reuse mode needs a non-root sandbox user (the supervisor's uid \
@@ -104,12 +104,9 @@ impl Sandbox {
                 return judged;
             }
         };
-        let mut stdout = BoundedBuffer::new(spec.limits.output_bytes);
-        stdout.push(&reply.stdout);
-        stdout.saw_total(reply.stdout_total);
-        let mut stderr = BoundedBuffer::new(spec.limits.output_bytes);
-        stderr.push(&reply.stderr);
-        stderr.saw_total(reply.stderr_total);
+        let cap = spec.limits.output_bytes;
+        let stdout = BoundedBuffer::kept_elsewhere(&reply.stdout, reply.stdout_total, cap);
+        let stderr = BoundedBuffer::kept_elsewhere(&reply.stderr, reply.stderr_total, cap);
         conclude(
             spec,
             result,

@@ -36,10 +36,7 @@ pub fn container_body(
     spec: &ExecutionSpec,
     env: Vec<String>,
 ) -> bollard::models::ContainerCreateBody {
-    let (uid, gid) = policy
-        .user
-        .split_once(':')
-        .unwrap_or((&policy.user, &policy.user));
+    let (uid, gid) = policy.uid_gid();
     let cmd = vec![
         "perl".into(),
         "-e".into(),

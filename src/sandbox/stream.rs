@@ -1,5 +1,5 @@
-//! Feeding the payload in and reading bounded output out under the wall-clock limit: the same
-//! for a fresh container and for a reused slot.
+//! Feeding the payload into a fresh container and reading bounded output out under the
+//! wall-clock limit. (Reuse mode's slot supervisors enforce both themselves, see `slot`.)
 use super::entrypoint::REPORT_CAP;
 use super::judge::KillReason;
 use super::output::BoundedBuffer;
