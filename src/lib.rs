@@ -2,7 +2,9 @@
 //!
 //! The library is the engine; `src/main.rs` is a thin CLI over it.
 pub mod docker;
+pub mod execution;
 pub mod images;
+pub mod judge;
 pub mod limits;
 pub mod report;
 pub mod sandbox;

@@ -55,7 +55,8 @@ pub enum PayloadError {
     Malformed(String),
 }
 
-/// A validated, deterministic tarball and its identity.
+/// A validated, deterministic tarball and its identity. On the wire it is its tar bytes, and
+/// reading it back validates every entry again.
 #[derive(Debug, Clone)]
 pub struct Payload {
     bytes: Vec<u8>,
@@ -191,6 +192,19 @@ impl Payload {
             sha256,
             entries,
         }
+    }
+}
+
+impl serde::Serialize for Payload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.bytes)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Payload {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let bytes: Vec<u8> = serde::Deserialize::deserialize(d)?;
+        Payload::from_tar(bytes, &PayloadLimits::default()).map_err(serde::de::Error::custom)
     }
 }
 
