@@ -46,8 +46,9 @@ impl StopHandle {
     /// Resolves when the run is told to stop, with the reason.
     pub(crate) async fn stopped(&self) -> Halt {
         let mut rx = self.tx.subscribe();
-        match rx.wait_for(|h| *h != Halt::Running).await {
-            Ok(h) => *h,
+        let why = rx.wait_for(|h| *h != Halt::Running).await.map(|h| *h);
+        match why {
+            Ok(h) => h,
             // The sender lives in `self`, so it cannot be gone while this runs.
             Err(_) => std::future::pending().await,
         }

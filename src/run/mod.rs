@@ -23,3 +23,8 @@ pub use retry::RetryPolicy;
 pub use run::{Run, RunConfig, RunError, RunStore};
 pub use validate::{EXPECTED_TESTS_FILE, TaskCheck, ValidateOptions, Validation, validate_tasks};
 pub use writer::BatchWriter;
+
+#[cfg(test)]
+mod fake;
+#[cfg(test)]
+mod tests;
