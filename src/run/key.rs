@@ -54,6 +54,8 @@ mod tests {
         }
     }
 
+    type Change = Box<dyn Fn(&mut ExecutionSpec)>;
+
     fn key(spec: &ExecutionSpec) -> String {
         execution_key("t", "sha256:i", spec, None)
     }
@@ -61,7 +63,7 @@ mod tests {
     #[test]
     fn every_part_of_the_expectation_and_the_worker_change_the_key() {
         let base = key(&spec());
-        let changes: Vec<Box<dyn Fn(&mut ExecutionSpec)>> = vec![
+        let changes: Vec<Change> = vec![
             Box::new(|s| s.expectation.declared_tests = 2),
             Box::new(|s| s.expectation.report = Some(ReportFormat::Junit)),
             Box::new(|s| s.expectation.test_names = vec!["a".into()]),

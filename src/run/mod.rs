@@ -18,7 +18,6 @@ pub use halt::{Halt, StopHandle};
 pub use key::execution_key;
 pub use plan::{Plan, PlanFilter};
 pub use progress::{JsonLines, Progress, ProgressMode};
-pub use record::{Job, now_ms};
 pub use retry::RetryPolicy;
 pub use run::{Run, RunConfig, RunError, RunStore};
 pub use validate::{EXPECTED_TESTS_FILE, TaskCheck, ValidateOptions, Validation, validate_tasks};

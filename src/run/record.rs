@@ -6,7 +6,7 @@ use crate::task::CandidateRef;
 
 /// One (task, candidate, repeat); the candidate's files are read only when it is dispatched.
 #[derive(Debug, Clone)]
-pub struct Job {
+pub(crate) struct Job {
     pub task_index: usize,
     pub candidate: CandidateRef,
     pub repeat: u32,
@@ -21,7 +21,7 @@ pub(crate) struct Attempt {
     pub key: String,
 }
 
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)

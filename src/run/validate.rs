@@ -135,6 +135,10 @@ fn judge_task(
     check: &mut TaskCheck,
 ) {
     let faults = &mut check.faults;
+    let read_fault = faults.iter().any(|f| f.starts_with(REFERENCE));
+    if reference.is_none() && !read_fault {
+        faults.push("reference solution: not run (the validation was interrupted)".into());
+    }
     if let Some(r) = reference {
         check.reference_wall_ms = Some(r.wall_ms);
         let passed = passed_tests(r);
