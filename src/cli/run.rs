@@ -243,7 +243,7 @@ pub fn default_concurrency() -> usize {
 }
 
 /// Remove containers that earlier crucible processes left (e.g. after SIGKILL).
-pub async fn sweep_orphans(sandbox: &Sandbox) {
+async fn sweep_orphans(sandbox: &Sandbox) {
     use crucible::sandbox::gc::{GcScope, collect_garbage};
     match collect_garbage(sandbox.docker(), GcScope::Orphans).await {
         Ok((removed, _)) if !removed.is_empty() => {

@@ -318,6 +318,27 @@ async fn at_most_concurrency_executions_run_and_as_many_are_prepared_ahead() {
     );
 }
 
+#[tokio::test]
+async fn a_result_is_in_the_store_while_the_run_is_still_going() {
+    let bench = Bench::new(&[("t1", 1), ("t2", 1)]);
+    let fake = Arc::new(FakeExecutor::passing().hold(1));
+    let handle = tokio::spawn(bench.run(&fake, config("r", 1), 1).start());
+    fake.started(2).await;
+    let reader = open_reader(&bench.store_path()).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while reader.executions("r").unwrap().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first result was not written"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(reader.executions("r").unwrap()[0].task_id, "t1");
+    fake.release(1);
+    handle.await.unwrap().unwrap();
+    assert_eq!(reader.executions("r").unwrap().len(), 2);
+}
+
 /// A store whose every write of results fails.
 struct BrokenWriter;
 
