@@ -4,7 +4,7 @@ use super::limits_args::LimitArgs;
 use anyhow::Context;
 use crucible::limits::Limits;
 use crucible::report::{OutputFormat, render, summarize_run};
-use crucible::sandbox::{Sandbox, SandboxPolicy};
+use crucible::sandbox::{Backend, Sandbox, SandboxPolicy};
 use crucible::scheduler::{Engine, EngineConfig, Job, Progress, ProgressMode, StoreWriter, now_ms};
 use crucible::store::{RunRecord, TaskRecord, open_store};
 use crucible::task::{CandidateRef, Task, load_tasks, scan_candidate_dir};
@@ -143,7 +143,12 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
         runtime: args.runtime.clone(),
         ..SandboxPolicy::default()
     };
-    let sandbox = match Sandbox::connect(policy).await {
+    let backend = if args.reuse_containers {
+        Backend::Reuse
+    } else {
+        Backend::Fresh
+    };
+    let sandbox = match Sandbox::connect(policy, backend).await {
         Ok(s) => Arc::new(s),
         Err(e) => {
             eprintln!("crucible run: {e}");
@@ -151,9 +156,6 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
         }
     };
     sweep_orphans(&sandbox).await;
-    if args.reuse_containers {
-        sandbox.enable_reuse();
-    }
 
     let total = planned.len() as u64 * args.repeat as u64;
     let mode = if args.json {
@@ -200,6 +202,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
         writer: &writer,
         progress: &mut progress,
         shutdown,
+        next_ticket: 0,
     }
     .run(jobs)
     .await;

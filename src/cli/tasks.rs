@@ -1,8 +1,9 @@
 //! `crucible tasks list|validate`: look at a benchmark, and prove each task's suite means something.
 use super::exit;
 use super::run::default_concurrency;
+use crucible::execution::ExecutionResult;
 use crucible::limits::Limits;
-use crucible::sandbox::{ExecutionResult, Sandbox, SandboxPolicy};
+use crucible::sandbox::{Backend, Sandbox, SandboxPolicy};
 use crucible::task::{Task, execution_spec, load_tasks};
 use crucible::verdict::Verdict;
 use std::path::PathBuf;
@@ -91,10 +92,13 @@ async fn validate(
         .into_iter()
         .filter(|t| only.is_empty() || only.iter().any(|o| t.id.contains(o.as_str())))
         .collect();
-    let sandbox = match Sandbox::connect(SandboxPolicy {
-        runtime,
-        ..SandboxPolicy::default()
-    })
+    let sandbox = match Sandbox::connect(
+        SandboxPolicy {
+            runtime,
+            ..SandboxPolicy::default()
+        },
+        Backend::Fresh,
+    )
     .await
     {
         Ok(s) => Arc::new(s),

@@ -6,7 +6,7 @@ use super::job::{Attempt, Job};
 use super::key::execution_key;
 use super::progress::Progress;
 use super::writer::StoreWriter;
-use crate::sandbox::{Ahead, ExecutionResult, ExecutionSpec, Sandbox};
+use crate::execution::{ExecutionResult, ExecutionSpec, Executor, Ticket};
 use crate::store::FinalKey;
 use crate::task::{CandidateSource, Task, execution_spec, read_candidate_dir};
 use crate::verdict::Verdict;
@@ -35,13 +35,14 @@ pub struct RunOutcome {
 }
 
 pub struct Engine<'a> {
-    pub sandbox: Arc<Sandbox>,
+    pub sandbox: Arc<dyn Executor>,
     pub tasks: Arc<Vec<Task>>,
     pub config: EngineConfig,
     pub done: HashSet<FinalKey>,
     pub writer: &'a StoreWriter,
     pub progress: &'a mut Progress,
     pub shutdown: Arc<Notify>,
+    pub next_ticket: Ticket,
 }
 
 impl Engine<'_> {
@@ -50,12 +51,10 @@ impl Engine<'_> {
         let mut jobs = jobs.peekable();
         let mut retries: VecDeque<(Instant, Attempt)> = VecDeque::new();
         // Executions prepared next, their containers being created ahead.
-        let mut upcoming: VecDeque<(Attempt, ExecutionSpec, Option<Ahead>)> = VecDeque::new();
+        let mut upcoming: VecDeque<(Attempt, ExecutionSpec, Option<Ticket>)> = VecDeque::new();
         let mut in_flight: JoinSet<ExecutionResult> = JoinSet::new();
         let mut attempts: HashMap<tokio::task::Id, Attempt> = HashMap::new();
         let shutdown = self.shutdown.clone();
-        // Verdicts do not wait for container removal; `finish_removals` below awaits it.
-        self.sandbox.remove_in_background(true);
         loop {
             // Fill free slots: due retries first, then the upcoming executions.
             while in_flight.len() < self.config.concurrency {
@@ -79,8 +78,13 @@ impl Engine<'_> {
                     continue;
                 };
                 let sandbox = self.sandbox.clone();
-                let handle =
-                    in_flight.spawn(async move { sandbox.run_created_ahead(&spec, ahead).await });
+                let ticket = ahead.unwrap_or_else(|| self.ticket());
+                let handle = in_flight.spawn(async move {
+                    match sandbox.execute(ticket, &spec).await {
+                        Ok(evidence) => crate::judge::conclude(&spec, evidence),
+                        Err(e) => crate::judge::infra_error(&spec, &e),
+                    }
+                });
                 attempts.insert(handle.id(), attempt);
             }
             // Create the containers of the next executions while these run.
@@ -133,11 +137,9 @@ impl Engine<'_> {
                 _ = shutdown.notified() => {
                     outcome.interrupted = true;
                     in_flight.abort_all();
-                    for (_, _, ahead) in upcoming.drain(..) {
-                        ahead.inspect(Ahead::abort);
-                    }
+                    upcoming.clear();
                     while in_flight.join_next().await.is_some() {}
-                    let removed = self.sandbox.remove_all_live().await;
+                    let removed = self.sandbox.abort_all().await;
                     self.progress.message(&format!("interrupted: removed {removed} container(s) in flight"));
                     for (_, attempt) in attempts.drain() {
                         let rec = attempt.record_without_container(&self.config.run_id, Verdict::Interrupted, "the run was interrupted".into());
@@ -148,7 +150,7 @@ impl Engine<'_> {
             }
         }
         // Containers are removed in the background; none may outlive the run.
-        self.sandbox.finish_removals().await;
+        self.sandbox.finish().await;
         outcome
     }
 
@@ -158,7 +160,7 @@ impl Engine<'_> {
         &mut self,
         jobs: &mut std::iter::Peekable<impl Iterator<Item = Job>>,
         outcome: &mut RunOutcome,
-    ) -> Option<(Attempt, ExecutionSpec, Option<Ahead>)> {
+    ) -> Option<(Attempt, ExecutionSpec, Option<Ticket>)> {
         let job = jobs.next()?;
         let attempt = Attempt {
             job,
@@ -166,8 +168,9 @@ impl Engine<'_> {
             key: String::new(),
         };
         let (attempt, spec) = self.prepare(attempt, outcome).await?;
-        let ahead = self.sandbox.create_ahead(&spec);
-        Some((attempt, spec, ahead))
+        let ticket = self.ticket();
+        self.sandbox.prepare(ticket, &spec);
+        Some((attempt, spec, Some(ticket)))
     }
 
     /// Build the execution, compute its key, and skip it when resume already has a verdict.
@@ -200,7 +203,7 @@ impl Engine<'_> {
             &task.id,
             &image_id,
             &spec,
-            self.sandbox.policy().runtime.as_deref(),
+            self.sandbox.runtime().as_deref(),
         );
         let final_key = FinalKey {
             key: attempt.key.clone(),
@@ -214,6 +217,13 @@ impl Engine<'_> {
             return None;
         }
         Some((attempt, spec))
+    }
+}
+
+impl Engine<'_> {
+    fn ticket(&mut self) -> Ticket {
+        self.next_ticket += 1;
+        self.next_ticket
     }
 }
 

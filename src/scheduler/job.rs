@@ -1,5 +1,5 @@
 //! One unit of work, and the record it ends in.
-use crate::sandbox::ExecutionResult;
+use crate::execution::ExecutionResult;
 use crate::store::ExecutionRecord;
 use crate::task::CandidateRef;
 use crate::verdict::Verdict;

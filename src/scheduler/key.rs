@@ -1,5 +1,5 @@
 //! What makes two executions the same: resume skips an execution whose key already has a verdict.
-use crate::sandbox::ExecutionSpec;
+use crate::execution::ExecutionSpec;
 use sha2::{Digest, Sha256};
 
 /// sha256 over the task id, image id, payload, command, limits and runtime. Changing a test file
