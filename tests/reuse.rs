@@ -83,7 +83,8 @@ async fn files_in_work_tmp_and_dev_shm_do_not_survive() {
          mkdir -p /tmp/locked/deep && echo s > /tmp/locked/deep/f && chmod 000 /tmp/locked && \
          echo s > /tmp/.hidden && python3 -c \"from multiprocessing import shared_memory as m; \
          m.SharedMemory(name='leak', create=True, size=4096)\" && ls /dev/shm | grep -q leak && \
-         chmod 000 /work",
+         mkdir /work/mine && echo s > /work/mine/f && chmod 000 /work/mine; \
+         chmod 000 /work 2>/dev/null; [ -e /work/secret ]",
         "for f in /work/secret /tmp/secret /dev/shm/secret /tmp/locked /tmp/.hidden \
          /dev/shm/leak; do if [ -e $f ]; then echo \"left: $f\"; exit 1; fi; done; \
          [ \"$(ls -A /work)\" = input.txt ] || { ls -A /work; exit 1; }",
