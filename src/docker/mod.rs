@@ -7,3 +7,10 @@ pub mod labels;
 pub use bollard::Docker;
 pub use client::{connect, image_id, require_runtime, runtimes};
 pub use error::DockerError;
+
+pub mod build;
+pub mod image;
+pub mod system;
+pub use build::{BuildEvent, BuildRequest};
+pub use image::ImageSummary;
+pub use system::{DaemonInfo, DaemonVersion};
