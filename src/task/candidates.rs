@@ -195,9 +195,12 @@ fn walk(dir: &Path, declared: &[String], caps: Caps) -> Result<Vec<Found>, Candi
         source,
     })?;
     if !top.is_dir() {
-        return Err(CandidateError::NotRegular {
+        return Err(CandidateError::Invalid {
             path: dir.to_path_buf(),
-            kind: kind_of(&top.file_type()),
+            message: format!(
+                "a directory candidate must be a directory, not a {} (links are never followed)",
+                kind_of(&top.file_type())
+            ),
         });
     }
     let undeclared = |file: String| CandidateError::Undeclared {
@@ -445,7 +448,7 @@ mod tests {
         let linked = temp_dir("linked").join("candidate");
         std::os::unix::fs::symlink(&outside, &linked).unwrap();
         let err = read_candidate_dir(&linked, &declared(&["secret"])).unwrap_err();
-        assert!(matches!(err, CandidateError::NotRegular { .. }), "{err}");
+        assert!(err.to_string().contains("not a symbolic link"), "{err}");
         for d in [dir, outside, linked.parent().unwrap().to_path_buf()] {
             std::fs::remove_dir_all(d).unwrap();
         }
