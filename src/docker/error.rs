@@ -52,6 +52,25 @@ pub enum DockerError {
     Supervisor { id: String, message: String },
     #[error("list containers: {0}")]
     ListContainers(BollardError),
+    #[error("list images ({filter}): {source}")]
+    ListImages {
+        filter: String,
+        source: BollardError,
+    },
+    #[error("tag image {image} as {tag}: {source}")]
+    TagImage {
+        image: String,
+        tag: String,
+        source: BollardError,
+    },
+    #[error(
+        "remove image {image}: {source} (an image still used by a container is kept: remove the container first)"
+    )]
+    RemoveImage { image: String, source: BollardError },
+    #[error(
+        "build image {image}: the build stream failed: {source}. Check that dockerd is healthy (`docker info`) and build again."
+    )]
+    BuildImage { image: String, source: BollardError },
 }
 
 impl DockerError {

@@ -9,3 +9,10 @@ pub use bollard::Docker;
 pub use client::{connect, image_id, require_runtime, runtimes};
 pub use container_spec::ContainerSpec;
 pub use error::DockerError;
+
+pub mod build;
+pub mod image;
+pub mod system;
+pub use build::{BuildEvent, BuildRequest};
+pub use image::ImageSummary;
+pub use system::{DaemonInfo, DaemonVersion};

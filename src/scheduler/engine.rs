@@ -182,7 +182,9 @@ impl Engine<'_> {
         let run_id = self.config.run_id.clone();
         let task = &self.tasks[attempt.job.task_index];
         let files = match &attempt.job.candidate.source {
-            CandidateSource::Dir(dir) => read_candidate_dir(dir).map_err(|e| e.to_string()),
+            CandidateSource::Dir(dir) => {
+                read_candidate_dir(dir, &task.candidate_files).map_err(|e| e.to_string())
+            }
             CandidateSource::Inline(files) => Ok(files.clone()),
         };
         let spec =

@@ -6,7 +6,8 @@ mod language;
 mod load;
 
 pub use candidates::{
-    CandidateError, CandidateRef, CandidateSource, read_candidate_dir, scan_candidate_dir,
+    CandidateError, CandidateRef, CandidateSource, is_declared, read_candidate_dir,
+    scan_candidate_dir,
 };
 pub use definition::{
     CandidateSpec, EXPECTED_TESTS_FILE, JudgeFile, LimitsFile, REFERENCE_DIR, STUB_DIR, TASK_FILE,

@@ -21,7 +21,10 @@ pub async fn run(w: &Workload, j: usize, reuse: bool) -> anyhow::Result<Vec<Dura
     let mut specs = Vec::new();
     for t in &w.tasks {
         let task = by_id[t.id.as_str()];
-        let files = read_candidate_dir(&w.candidates_dir.join("bench").join(&t.id))?;
+        let files = read_candidate_dir(
+            &w.candidates_dir.join("bench").join(&t.id),
+            &task.candidate_files,
+        )?;
         specs.push(Arc::new(execution_spec(task, &files, None)?));
     }
     let backend = if reuse {
