@@ -117,6 +117,8 @@ pub async fn run(args: ExecArgs) -> anyhow::Result<i32> {
             return Ok(Verdict::Interrupted.exit_code());
         }
     };
+    // The container is removed in the background; nothing may outlive the command.
+    sandbox.finish().await;
     print(&result, args.json)?;
     Ok(result.verdict.exit_code())
 }

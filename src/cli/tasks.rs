@@ -1,7 +1,7 @@
 //! `crucible tasks list|validate`: look at a benchmark, and prove each task's suite means something.
 use super::exit;
 use super::run::default_concurrency;
-use crucible::execution::ExecutionResult;
+use crucible::execution::{ExecutionResult, Executor};
 use crucible::limits::Limits;
 use crucible::sandbox::{Backend, Sandbox, SandboxPolicy};
 use crucible::task::{Task, execution_spec, load_tasks};
@@ -190,7 +190,9 @@ async fn check(
     solution: Result<std::collections::BTreeMap<String, Vec<u8>>, String>,
 ) -> Result<ExecutionResult, String> {
     let spec = execution_spec(task, &solution?, None).map_err(|e| e.to_string())?;
-    Ok(sandbox.run(&spec).await)
+    let result = sandbox.run(&spec).await;
+    sandbox.finish().await;
+    Ok(result)
 }
 
 fn tail(r: &ExecutionResult) -> String {
