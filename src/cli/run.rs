@@ -10,7 +10,7 @@ use crucible::run::{
     JsonLines, Plan, PlanFilter, Progress, ProgressMode, RetryPolicy, Run, RunConfig, RunStore,
     StopHandle,
 };
-use crucible::sandbox::{Sandbox, SandboxPolicy};
+use crucible::sandbox::{Backend, Sandbox, SandboxPolicy};
 use crucible::store::{open_reader, open_store, open_writer};
 use crucible::task::{CandidateRef, Task, load_tasks, scan_candidate_dir};
 use std::io::IsTerminal;
@@ -258,19 +258,6 @@ async fn sweep_orphans(sandbox: &Sandbox) {
 }
 
 /// The local Docker sandbox as the run's executor, after the start-up sweep.
-///
-/// MERGE (the only place the CLI builds an executor; `tasks validate` calls it too): once
-/// `Sandbox` implements `Executor` and takes its backend at construction, this body becomes
-///
-/// ```ignore
-/// let policy = SandboxPolicy { runtime, ..SandboxPolicy::default() };
-/// let backend = if reuse { Backend::Reuse } else { Backend::Fresh };
-/// let sandbox = Arc::new(Sandbox::connect(policy, backend).await?);
-/// sweep_orphans(&sandbox).await;
-/// Ok(sandbox)
-/// ```
-///
-/// and `mod pending` below is deleted.
 pub async fn connect_executor(
     runtime: Option<String>,
     reuse: bool,
@@ -279,51 +266,14 @@ pub async fn connect_executor(
         runtime,
         ..SandboxPolicy::default()
     };
-    let sandbox = Arc::new(Sandbox::connect(policy).await?);
+    let backend = if reuse {
+        Backend::Reuse
+    } else {
+        Backend::Fresh
+    };
+    let sandbox = Arc::new(Sandbox::connect(policy, backend).await?);
     sweep_orphans(&sandbox).await;
-    if reuse {
-        sandbox.enable_reuse();
-    }
-    sandbox.remove_in_background(true);
-    Ok(Arc::new(pending::NotYetAnExecutor(sandbox)))
-}
-
-/// MERGE: delete. Stands in for `impl Executor for Sandbox` until the sandbox moves onto the
-/// executor seam; it cannot run anything (the old sandbox judges by itself).
-mod pending {
-    use crucible::execution::{Evidence, ExecutionSpec, Executor, InfraError, Ticket};
-    use crucible::sandbox::Sandbox;
-    use std::sync::Arc;
-
-    pub struct NotYetAnExecutor(pub Arc<Sandbox>);
-
-    #[async_trait::async_trait]
-    impl Executor for NotYetAnExecutor {
-        async fn image_id(&self, image: &str) -> Result<String, InfraError> {
-            self.0
-                .image_id(image)
-                .await
-                .map_err(|e| InfraError::new(e.to_string()))
-        }
-
-        async fn execute(&self, _: Ticket, _: &ExecutionSpec) -> Result<Evidence, InfraError> {
-            Err(InfraError::new(
-                "this build's sandbox does not implement the executor seam yet (merge pending)",
-            ))
-        }
-
-        async fn abort_all(&self) -> usize {
-            self.0.remove_all_live().await
-        }
-
-        async fn finish(&self) {
-            self.0.finish_removals().await
-        }
-
-        fn runtime(&self) -> Option<String> {
-            self.0.policy().runtime.clone()
-        }
-    }
+    Ok(sandbox)
 }
 
 /// First Ctrl-C/SIGTERM: stop starting work, clean up, record, exit 130. Second: exit at once.

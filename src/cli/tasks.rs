@@ -2,10 +2,8 @@
 use super::exit;
 use super::run::{connect_executor, default_concurrency, listen_for_signals};
 use crucible::limits::Limits;
-use crucible::run::{
-    EXPECTED_TESTS_FILE, RetryPolicy, StopHandle, ValidateOptions, validate_tasks,
-};
-use crucible::task::{Task, load_tasks};
+use crucible::run::{RetryPolicy, StopHandle, ValidateOptions, validate_tasks};
+use crucible::task::{EXPECTED_TESTS_FILE, Task, load_tasks};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]

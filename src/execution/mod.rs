@@ -8,4 +8,4 @@ mod spec;
 pub use evidence::{Evidence, KillReason, ReportState};
 pub use executor::{Executor, InfraError, Ticket};
 pub use result::{CapturedOutput, ExecutionResult};
-pub use spec::{ExecutionSpec, Expectation, JudgeKind, JUDGE_VERSION, SplitJudge};
+pub use spec::{ExecutionSpec, Expectation, JUDGE_VERSION, JudgeKind, SplitJudge};

@@ -32,7 +32,10 @@ pub fn judge(e: &Evidence, x: &Expectation, limits: &Limits) -> Judgement {
         Some(KillReason::Timeout) => {
             return verdict(
                 Verdict::Timeout,
-                format!("killed after {:.1}s wall clock", limits.timeout.as_secs_f64()),
+                format!(
+                    "killed after {:.1}s wall clock",
+                    limits.timeout.as_secs_f64()
+                ),
                 tests,
             );
         }
@@ -314,9 +317,18 @@ mod tests {
     fn declared_names_must_match_exactly_once_each() {
         let mut x = expect(2);
         x.test_names = vec!["a".into(), "b".into()];
-        assert_eq!(verdict(&finished(0, "PASS b\nPASS a\n"), &x), Verdict::Passed);
-        assert_eq!(verdict(&finished(0, "PASS a\nPASS c\n"), &x), Verdict::Error);
-        assert_eq!(verdict(&finished(0, "PASS a\nPASS a\n"), &x), Verdict::Error);
+        assert_eq!(
+            verdict(&finished(0, "PASS b\nPASS a\n"), &x),
+            Verdict::Passed
+        );
+        assert_eq!(
+            verdict(&finished(0, "PASS a\nPASS c\n"), &x),
+            Verdict::Error
+        );
+        assert_eq!(
+            verdict(&finished(0, "PASS a\nPASS a\n"), &x),
+            Verdict::Error
+        );
         let r = judge(&finished(0, "PASS a\nPASS zz\n"), &x, &Limits::default());
         assert!(r.reason.contains("`zz`"), "{}", r.reason);
     }

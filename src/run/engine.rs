@@ -249,7 +249,9 @@ impl Engine<'_> {
         let tasks = self.tasks.clone();
         let task = &tasks[attempt.job.task_index];
         let files = match &attempt.job.candidate.source {
-            CandidateSource::Dir(dir) => read_candidate_dir(dir).map_err(|e| e.to_string()),
+            CandidateSource::Dir(dir) => {
+                read_candidate_dir(dir, &task.candidate_files).map_err(|e| e.to_string())
+            }
             CandidateSource::Inline(files) => Ok(files.clone()),
         };
         let spec = files.and_then(|f| spec_for(task, &f, Some(&self.run_id)));

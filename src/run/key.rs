@@ -41,7 +41,8 @@ mod tests {
         ExecutionSpec {
             image: "img".into(),
             command: vec!["true".into()],
-            payload: Payload::from_layers(&[&files], &PayloadLimits::default()).unwrap(),
+            payload: Payload::from_layers(&[&files], &PayloadLimits::default(), &|_| false)
+                .unwrap(),
             limits: Limits::default(),
             expectation: Expectation {
                 report: Some(ReportFormat::Simple),

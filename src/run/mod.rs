@@ -20,7 +20,7 @@ pub use plan::{Plan, PlanFilter};
 pub use progress::{JsonLines, Progress, ProgressMode};
 pub use retry::RetryPolicy;
 pub use run::{Run, RunConfig, RunError, RunStore};
-pub use validate::{EXPECTED_TESTS_FILE, TaskCheck, ValidateOptions, Validation, validate_tasks};
+pub use validate::{TaskCheck, ValidateOptions, Validation, validate_tasks};
 pub use writer::BatchWriter;
 
 #[cfg(test)]

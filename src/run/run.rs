@@ -20,8 +20,8 @@ pub struct RunConfig {
     /// Executions in flight at once (at least 1).
     pub concurrency: usize,
     pub retry: RetryPolicy,
-    /// Judge reports against the test names recorded with each task. Off only to record them
-    /// afresh (`tasks validate --record`).
+    /// Judge reports against the test names recorded with each task. Off for `tasks validate`,
+    /// which compares the names itself to say what drifted.
     pub check_test_names: bool,
     /// What was asked for (paths, filters, …), kept with the run in the store.
     pub settings: serde_json::Value,

@@ -6,7 +6,7 @@ use crate::limits::Limits;
 use crate::store::{
     ExecutionRecord, RunRecord, StoreError, StoreWriter, TaskRecord, open_reader, open_writer,
 };
-use crate::task::{CandidateRef, CandidateSource, Task, load_tasks};
+use crate::task::{CandidateRef, CandidateSource, EXPECTED_TESTS_FILE, Task, load_tasks};
 use crate::verdict::Verdict;
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,6 +1,9 @@
 //! `tasks validate` as a run: each task's reference must pass with exactly the declared number
 //! of test cases, its stub must not pass, and the reference's test names must be the ones
 //! recorded in `expected_tests.txt` (written by `--record`).
+//!
+//! The run judges without the recorded names and compares them here instead, so that a drift
+//! is reported as such (which names, and how to re-record) rather than as a failing reference.
 use super::events::{EventSink, RunEvent};
 use super::halt::StopHandle;
 use super::plan::{Plan, PlanFilter};
@@ -8,16 +11,12 @@ use super::retry::RetryPolicy;
 use super::run::{Run, RunConfig, RunError};
 use crate::execution::Executor;
 use crate::store::ExecutionRecord;
-use crate::task::{CandidateRef, CandidateSource, Task};
+use crate::task::{CandidateRef, CandidateSource, EXPECTED_TESTS_FILE, Task};
 use crate::testreport::TestOutcome;
 use crate::verdict::Verdict;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-
-/// The task's test-case names as its reference produced them, one per line, sorted. The task
-/// loader reads it into `Expectation::test_names`.
-pub const EXPECTED_TESTS_FILE: &str = "expected_tests.txt";
 
 const REFERENCE: &str = "reference";
 const STUB: &str = "stub";
@@ -83,7 +82,7 @@ pub async fn validate_tasks(
     let finals = Arc::new(Mutex::new(HashMap::new()));
     let config = RunConfig {
         retry: options.retry.clone(),
-        check_test_names: !options.record,
+        check_test_names: false,
         ..RunConfig::new("validate", options.concurrency)
     };
     let outcome = Run::new(config, plan, executor)
@@ -159,7 +158,7 @@ fn judge_task(
             let result = if record {
                 record_names(&task.dir, &names).map(|n| check.recorded = Some(n))
             } else {
-                compare_names(&task.dir, &names)
+                compare_names(&task.test_names, &names)
             };
             if let Err(fault) = result {
                 faults.push(fault);
@@ -207,28 +206,31 @@ fn record_names(dir: &Path, names: &[String]) -> Result<usize, String> {
     Ok(sorted.len())
 }
 
-/// The recorded names, when the task has them, must be exactly the reference's.
-fn compare_names(dir: &Path, names: &[String]) -> Result<(), String> {
-    let path = dir.join(EXPECTED_TESTS_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-    };
-    let recorded: BTreeSet<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+/// The recorded names, when the task has them, must be exactly the reference's, once each.
+fn compare_names(recorded: &[String], names: &[String]) -> Result<(), String> {
+    if recorded.is_empty() {
+        return Ok(());
+    }
+    let recorded: BTreeSet<&str> = recorded.iter().map(String::as_str).collect();
     let produced: BTreeSet<&str> = names.iter().map(String::as_str).collect();
+    if produced.len() != names.len() {
+        return Err(format!(
+            "the reference's report names some test cases twice, so they cannot match \
+             {EXPECTED_TESTS_FILE} (rename the tests)"
+        ));
+    }
     if recorded == produced {
         return Ok(());
     }
     let list = |names: Vec<&&str>| {
         let shown: Vec<String> = names.iter().take(3).map(|n| format!("`{n}`")).collect();
         let more = names.len().saturating_sub(3);
-        shown.join(", ")
-            + &if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
+        let rest = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        shown.join(", ") + &rest
     };
     let missing: Vec<&&str> = recorded.difference(&produced).collect();
     let extra: Vec<&&str> = produced.difference(&recorded).collect();

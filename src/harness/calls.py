@@ -1,0 +1,1 @@
+"""Placeholder: the call-boundary harness (replaced by its real implementation)."""
