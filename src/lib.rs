@@ -6,6 +6,7 @@ pub mod execution;
 pub mod images;
 pub mod judge;
 pub mod limits;
+pub mod payload;
 pub mod report;
 pub mod run;
 pub mod sandbox;

@@ -1,7 +1,7 @@
 //! Everything one execution needs, as data: what to run, on what, under which limits, and what
 //! it is judged against. Serialisable, so it can cross a wire to a remote executor.
 use crate::limits::Limits;
-use crate::sandbox::Payload;
+use crate::payload::Payload;
 use crate::testreport::ReportFormat;
 use serde::{Deserialize, Serialize};
 

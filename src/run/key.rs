@@ -32,7 +32,7 @@ mod tests {
     use super::*;
     use crate::execution::{Expectation, JudgeKind, SplitJudge};
     use crate::limits::Limits;
-    use crate::sandbox::{Payload, PayloadLimits};
+    use crate::payload::{Payload, PayloadLimits};
     use crate::testreport::ReportFormat;
     use std::collections::BTreeMap;
 

@@ -9,13 +9,12 @@ mod host;
 mod live;
 mod local;
 mod output;
-mod payload;
 mod policy;
 mod reaper;
 mod reuse;
 mod slot;
 
+pub use crate::payload::{Payload, PayloadError, PayloadLimits};
 pub use harness::{HARNESS_CAPS, REPORT_PATH};
 pub use local::{Backend, Sandbox};
-pub use payload::{Payload, PayloadError, PayloadLimits};
 pub use policy::{JUDGE_UID, SANDBOX_UID, SandboxPolicy, WORKDIR};

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 /// The uid/gid candidate code runs as (the images' `sandbox` user).
 pub const SANDBOX_UID: u32 = 10001;
 /// The uid the trusted judge process runs as (a split judge): neither the candidate's nor root.
-pub const JUDGE_UID: u32 = 10002;
+pub use crate::payload::JUDGE_UID;
 pub const WORKDIR: &str = "/work";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-//! The rows the result store keeps. The scheduler writes them; reports read them.
+//! The rows the result store keeps. A run writes them; reports read them.
 use crate::testreport::TestCase;
 use crate::verdict::Verdict;
 use serde::{Deserialize, Serialize};
