@@ -12,7 +12,7 @@ use std::fmt::Write;
 // or task names) stays on one line and is cut with an ellipsis when very long; a table wider
 // than the page scrolls inside its own box instead of stretching the page.
 const CSS: &str = "
-body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
+body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px auto;max-width:1240px;color:#222;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .muted{color:#777;fill:#777}
 .note{font-size:12px;margin:6px 0}
@@ -20,13 +20,13 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 svg.chart{width:100%;max-width:640px;height:auto;font-size:12px;fill:#222}
 .chart-title{font-weight:600;font-size:13px}.legend{font-size:11px}.axis{stroke:#999}
 .table-box{max-width:100%;overflow-x:auto}
-table{border-collapse:collapse;font-variant-numeric:tabular-nums}
-th,td{border-bottom:1px solid #e3e3e3;padding:4px 8px;text-align:right;white-space:nowrap;vertical-align:top}
-th{background:#f6f6f6;white-space:normal;vertical-align:bottom;min-width:3.5em}
+table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums}
+th,td{border-bottom:1px solid #e3e3e3;padding:4px 5px;text-align:right;white-space:nowrap;vertical-align:top}
+th{background:#f6f6f6;white-space:normal;vertical-align:bottom;font-size:12px}
 th.t,td.t{text-align:left}
 td.t{white-space:normal;min-width:8em;max-width:32em;overflow-wrap:anywhere}
 th:first-child,td.name{text-align:left}
-td.name{white-space:nowrap;max-width:24em;overflow:hidden;text-overflow:ellipsis}
+td.name{white-space:nowrap;max-width:15em;overflow:hidden;text-overflow:ellipsis}
 td.v{text-align:center}
 .passed{background:#e3f4e1}.failed{background:#fbe3e3}.error,.invalid_input{background:#fdebd3}
 .timeout,.memory_limit,.output_limit{background:#f3e3f7}.infra_error,.interrupted,.none{background:#eee}
@@ -162,7 +162,9 @@ pub fn table(t: &Table) -> String {
         } else {
             ""
         };
-        let _ = write!(out, "<th{class}>{}</th>", html(&c.label));
+        // Labels like memory_limit may break after the underscore: narrower columns.
+        let label = html(&c.label).replace('_', "_<wbr>");
+        let _ = write!(out, "<th{class}>{label}</th>");
     }
     out.push_str("</tr></thead><tbody>");
     for row in &t.rows {

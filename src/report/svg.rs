@@ -214,6 +214,13 @@ pub fn histogram(
     };
     let starts = bin_starts(min, max);
     let bins = starts.len();
+    let log_scale = bins >= 2 && starts[1] - starts[0] != starts[bins - 1] - starts[bins - 2];
+    let title = if log_scale {
+        format!("{title} (log scale)")
+    } else {
+        title.to_string()
+    };
+    let title = title.as_str();
     let bin_of = |v: u64| starts.partition_point(|&s| s <= v).saturating_sub(1);
     let counts: Vec<Vec<u64>> = series
         .iter()
