@@ -9,7 +9,7 @@
 //! (report.html, report.png).
 use crucible::Verdict;
 use crucible::report::{KList, OutputFormat, render, summarize_run_with_k};
-use crucible::store::{ExecutionRecord, ResultStore, RunRecord, TaskRecord, open_store};
+use crucible::store::{ExecutionRecord, RunRecord, TaskRecord, open_store};
 use crucible::testreport::{TestCase, TestOutcome};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -47,7 +47,9 @@ fn verdict_and_wall(model: usize, task: usize, sample: u32) -> (Verdict, u64) {
     (verdict, wall)
 }
 
-fn write_run(store: &mut dyn ResultStore) {
+/// Writes the run through the SQLite store (its writing side; reports only read).
+fn write_run(location: &str) {
+    let mut store = open_store(location).unwrap();
     store
         .begin_run(&RunRecord {
             run_id: RUN.into(),
@@ -123,8 +125,8 @@ fn write_run(store: &mut dyn ResultStore) {
 
 fn report_page(dir: &Path) -> String {
     let location = format!("sqlite://{}", dir.join("results.db").display());
-    let mut store = open_store(&location).unwrap();
-    write_run(store.as_mut());
+    write_run(&location);
+    let store = open_store(&location).unwrap();
     let ks: KList = "1,10".parse().unwrap();
     let summary = summarize_run_with_k(store.as_ref(), RUN, Some(&ks)).unwrap();
     render(OutputFormat::Html, &summary)

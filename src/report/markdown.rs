@@ -1,23 +1,21 @@
 //! GitHub-flavoured Markdown of any report [`Table`], and the run report: models, then tasks.
 use super::summary::RunSummary;
 use super::table::{Align, Cell, Table};
-use super::text::{one_line, truncate, usd};
+use super::text::{html, one_line, truncate, usd};
 use super::views;
 use crate::verdict::Verdict;
 
-/// One table cell of user text: no line breaks, no table/emphasis/HTML syntax.
+/// One table cell of user text: no line breaks, no table/emphasis syntax, and HTML escaped by
+/// the report's one HTML escaper (GitHub renders entities).
 pub fn cell(s: &str) -> String {
     let mut out = String::new();
     for c in one_line(s).chars() {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
             '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' | '!' => {
                 out.push('\\');
                 out.push(c);
             }
-            c => out.push(c),
+            c => out.push_str(&html(c.encode_utf8(&mut [0; 4]))),
         }
     }
     out
@@ -147,6 +145,7 @@ mod tests {
     #[test]
     fn user_text_cannot_break_the_table_or_inject_html() {
         assert_eq!(cell("a|b\n<script>*x*"), "a\\|b &lt;script&gt;\\*x\\*");
+        assert_eq!(cell("'\"&#"), "&#39;&quot;&amp;\\#");
     }
 
     #[test]
