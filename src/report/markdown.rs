@@ -77,7 +77,7 @@ pub fn table(t: &Table) -> String {
     if !t.notes.is_empty() {
         out.push('\n');
         let notes: Vec<String> = t.notes.iter().map(|n| cell(n)).collect();
-        out.push_str(&notes.join("\n"));
+        out.push_str(&notes.join("\n\n"));
         out.push('\n');
     }
     out

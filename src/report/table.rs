@@ -205,6 +205,9 @@ pub fn to_text(table: &Table) -> String {
         .map(|c| c.align == Align::Right)
         .collect();
     let mut out = align(&rows, &right);
+    if !table.notes.is_empty() {
+        out.push('\n');
+    }
     for note in &table.notes {
         out.push_str(&one_line(note));
         out.push('\n');
@@ -226,17 +229,7 @@ pub fn render(summary: &RunSummary) -> String {
         out.push_str("no executions recorded for this run yet\n");
         return out;
     }
-    let models = views::models(summary);
-    let text = to_text(&models);
-    // A blank line between the table and its notes.
-    let table_lines = 1 + models.rows.len();
-    for (i, line) in text.lines().enumerate() {
-        if i == table_lines {
-            out.push('\n');
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
+    out.push_str(&to_text(&views::models(summary)));
     out
 }
 
@@ -271,7 +264,7 @@ mod tests {
     fn text_is_aligned_truncated_and_defused() {
         let text = to_text(&sample());
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 4, "{text}");
+        assert_eq!(lines.len(), 5, "{text}");
         assert!(lines[0].starts_with("model   "), "{text}");
         assert!(lines[1].starts_with("a-very-…"), "{text}");
         assert!(!text.contains('\x1b'), "{text:?}");
@@ -280,7 +273,8 @@ mod tests {
         let end = |l: &str, s: &str| l.find(s).map(|i| l[..i + s.len()].chars().count());
         assert_eq!(end(lines[1], "50.0%"), end(lines[0], "pass@1"));
         assert_eq!(end(lines[2], "$0.00"), end(lines[0], "earned"));
-        assert_eq!(lines[3], "pass@1 over 1 of 3 tasks");
+        assert_eq!(lines[3], "");
+        assert_eq!(lines[4], "pass@1 over 1 of 3 tasks");
     }
 
     #[test]

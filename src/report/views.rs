@@ -221,8 +221,8 @@ pub fn tasks(summary: &RunSummary) -> Table {
         columns,
         rows,
         notes: vec![
-            "Each model's cell is its sample 0, repeat 0 final attempt: the one that decides \
-             solved."
+            "The cell of each model is its sample 0, repeat 0 final attempt: the one that \
+             decides solved."
                 .into(),
         ],
     }
