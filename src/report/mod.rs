@@ -15,6 +15,7 @@ mod pass_at_k;
 mod summary;
 mod svg;
 mod table;
+mod terminal;
 mod text;
 mod views;
 
@@ -62,7 +63,7 @@ pub fn summarize_run_with_k(
 /// per-task rows.
 pub fn render(format: OutputFormat, summary: &RunSummary) -> String {
     match format {
-        OutputFormat::Table => table::render(summary),
+        OutputFormat::Table => terminal::render(summary),
         OutputFormat::Json => json::render(summary),
         OutputFormat::Csv => csv::models_csv(summary),
         OutputFormat::Markdown => markdown::render(summary),

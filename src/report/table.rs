@@ -3,9 +3,7 @@
 //! A view (models, tasks, compare, flips) is built once into a [`Table`]: columns, then rows of
 //! typed [`Cell`]s. Each format renders the same columns in the same order; only how a cell
 //! looks differs (`$1,234.50` on screen, `1234.50` in CSV).
-use super::summary::RunSummary;
 use super::text::{duration_ms, fraction_pct, one_line, pct, truncate, usd};
-use super::views;
 use crate::verdict::Verdict;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -215,24 +213,6 @@ pub fn to_text(table: &Table) -> String {
     out
 }
 
-/// The run report for a terminal: one line about the run, then the models view.
-pub fn render(summary: &RunSummary) -> String {
-    let mut out = format!(
-        "run {} · {} tasks · {} available · {} sample(s) × {} repeat(s)\n\n",
-        one_line(&summary.run_id),
-        summary.task_count,
-        usd(summary.dollars_available),
-        summary.samples,
-        summary.repeats,
-    );
-    if summary.models.is_empty() {
-        out.push_str("no executions recorded for this run yet\n");
-        return out;
-    }
-    out.push_str(&to_text(&views::models(summary)));
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,7 +259,7 @@ mod tests {
 
     #[test]
     fn run_table_is_aligned_and_shows_present_verdicts_only() {
-        let text = render(&crate::report::test_fixtures::summary());
+        let text = crate::report::terminal::render(&crate::report::test_fixtures::summary());
         let lines: Vec<&str> = text.lines().collect();
         assert!(
             lines[0].starts_with("run run-1 · 3 tasks · $175.00 available"),
@@ -326,7 +306,7 @@ mod tests {
     fn escape_sequences_in_model_names_do_not_reach_the_terminal() {
         let mut s = crate::report::test_fixtures::summary();
         s.models[0].model = "evil\x1b]0;pwned\x07\nmodel".into();
-        let text = render(&s);
+        let text = crate::report::terminal::render(&s);
         assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
         assert!(text.contains("evil?]0;pwned? model"), "{text}");
     }
