@@ -155,3 +155,60 @@ PY\n\
     assert_eq!(b.verdict, Verdict::Passed, "{}", explain(&b));
     assert_eq!(a.container_id, b.container_id, "one slot for both");
 }
+
+/// The largest resident set any child of this test process reached, in bytes.
+fn children_peak_rss() -> u64 {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes into the struct we own.
+    assert_eq!(
+        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) },
+        0
+    );
+    usage.ru_maxrss as u64 * 1024
+}
+
+#[test]
+fn a_gib_candidate_file_and_a_planted_conftest_are_refused_in_bounded_memory() {
+    require_image(PYTHON_IMAGE);
+    let scratch = Scratch::new("hostile-sizes");
+    let (tasks, cands) = python_benchmark(scratch.path(), 2, 0.0);
+    // One candidate holds a 1 GiB (sparse) solution, the other a planted conftest.py next to a
+    // wrong solution: neither may be read whole, and neither may run.
+    let huge = std::fs::File::create(cands.join("bad/add-000/solution.py")).unwrap();
+    huge.set_len(1 << 30).unwrap();
+    std::fs::write(
+        cands.join("bad/add-001/conftest.py"),
+        "import pytest\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n    \
+         outcome = yield\n    outcome.get_result().outcome = 'passed'\n",
+    )
+    .unwrap();
+    let out = crucible()
+        .args(["run", "--json", "-j", "2", "--models", "bad", "--tasks"])
+        .arg(&tasks)
+        .arg("--candidates")
+        .arg(&cands)
+        .arg("--store")
+        .arg(scratch.path().join("results.db"))
+        .output()
+        .unwrap();
+    let peak = children_peak_rss();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|v: &serde_json::Value| v.get("verdict").is_some() && v.get("task_id").is_some())
+        .collect();
+    assert_eq!(lines.len(), 2, "two executions: {text}");
+    for l in &lines {
+        assert_eq!(l["verdict"], "invalid_input", "{l}");
+    }
+    assert!(
+        text.contains("conftest.py"),
+        "the refusal names the planted file: {text}"
+    );
+    assert!(
+        peak < 64 << 20,
+        "crucible's peak RSS was {} MiB",
+        peak >> 20
+    );
+}
