@@ -61,6 +61,7 @@ pub fn execution_spec(
                 JudgeKind::InProcess => task.language.error_exit_codes().to_vec(),
             },
             judge: task.judge,
+            io: None,
         },
         split,
         run_id: run_id.map(str::to_string),
