@@ -149,7 +149,14 @@ impl Slot {
                         Err(e) => return Err(SlotOutcome::Broken(self.failed(&e))),
                     }
                 }
-                match harness_protocol::take_reply(&mut self.stdout, spec.limits.output_bytes) {
+                // A case frame not all here yet.
+                let partial_case = io.is_some() && self.stdout.starts_with(b"CASE ");
+                let reply = if partial_case {
+                    Ok(None)
+                } else {
+                    harness_protocol::take_reply(&mut self.stdout, spec.limits.output_bytes)
+                };
+                match reply {
                     Ok(Some(mut reply)) => {
                         if io.is_some() {
                             reply.cases = Some(std::mem::take(&mut self.cases));

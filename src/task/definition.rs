@@ -1,12 +1,14 @@
 //! A task: `tasks/<id>/task.toml` plus the task's own files (tests, fixtures) and a reference
 //! solution under `reference/`.
 use super::language::Language;
+use crate::cases::{Checker, Compare, DEFAULT_TOLERANCE, LoadedCase, load_cases};
 use crate::execution::JudgeKind;
 use crate::limits::{Limits, parse_bytes, parse_duration};
 use crate::testreport::ReportFormat;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub const TASK_FILE: &str = "task.toml";
 /// Directory of the reference solution inside a task directory (never sent with a candidate).
@@ -44,6 +46,43 @@ pub struct TaskFile {
     pub tags: Vec<String>,
     /// Where the tests run relative to the candidate (default: in its process).
     pub judge: Option<JudgeFile>,
+    /// Structured stdin/stdout cases judged outside the container; `test_command` and `report`
+    /// are then unused.
+    pub io: Option<IoFile>,
+}
+
+/// `[io]`: the task is a set of stdin/stdout cases.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IoFile {
+    /// A directory of `<name>.in` / `<name>.out` pairs, or a `.jsonl` file, in the task.
+    pub cases: String,
+    #[serde(default)]
+    pub checker: Checker,
+    pub abs_tol: Option<f64>,
+    pub rel_tol: Option<f64>,
+    #[serde(default)]
+    pub case_insensitive: bool,
+    /// Shell command run once before the cases (default per language).
+    pub build: Option<String>,
+    /// Shell command of one case; the case's args follow (default per language).
+    pub run: Option<String>,
+    /// Each case's limit (default: the task's timeout).
+    pub case_timeout: Option<String>,
+    #[serde(default)]
+    pub stop_at_first_failure: bool,
+}
+
+/// A loaded I/O task's cases and how they run.
+#[derive(Debug, Clone)]
+pub struct IoTask {
+    pub build: Option<String>,
+    pub run: String,
+    pub compare: Compare,
+    pub stop_at_first_failure: bool,
+    /// Every case's limit, its own or the task's.
+    pub case_timeouts: Vec<Duration>,
+    pub cases: Vec<LoadedCase>,
 }
 
 /// `[judge]`: `kind = "calls"` runs the tests in a trusted process that calls the candidate's
@@ -107,6 +146,8 @@ pub struct Task {
     pub hidden: Vec<String>,
     /// The test cases' names from `expected_tests.txt` (empty: not recorded).
     pub test_names: Vec<String>,
+    /// Structured stdin/stdout cases (`[io]`).
+    pub io: Option<IoTask>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -174,11 +215,32 @@ impl Task {
                 "candidate.files must name at least one file".into(),
             ));
         }
-        let limits = file.limits.apply(defaults).map_err(invalid)?;
-        let files = read_task_files(dir).map_err(|source| TaskError::Read {
+        let mut limits = file.limits.apply(defaults).map_err(invalid)?;
+        let mut files = read_task_files(dir).map_err(|source| TaskError::Read {
             path: dir.to_path_buf(),
             source,
         })?;
+        let io = match &file.io {
+            Some(io_file) => {
+                if file.judge.is_some() {
+                    return Err(invalid(
+                        "[io] and [judge] exclude each other: an I/O task is judged outside the container"
+                            .into(),
+                    ));
+                }
+                let io = load_io(dir, io_file, &file, language, &files, limits.timeout)
+                    .map_err(invalid)?;
+                // The expected outputs stay with crucible: no case file is ever a payload file.
+                let root = io_file.cases.trim_end_matches('/');
+                files.retain(|f, _| f != root && !f.starts_with(&format!("{root}/")));
+                if file.limits.timeout.is_none() {
+                    // The run's default covers the build; every case adds its own limit.
+                    limits.timeout += io.case_timeouts.iter().sum::<Duration>();
+                }
+                Some(io)
+            }
+            None => None,
+        };
         for f in &file.candidate.files {
             if files.contains_key(f) {
                 return Err(invalid(format!(
@@ -242,6 +304,7 @@ impl Task {
             )));
         }
         Ok(Task {
+            io,
             judge: judge.kind,
             calls_spec: judge.spec,
             hidden: judge.hidden,
@@ -299,6 +362,126 @@ impl Task {
         match &self.setup_command {
             Some(setup) => format!("{{ {setup}\n}} || exit 3\n{}", self.test_command),
             None => self.test_command.clone(),
+        }
+    }
+}
+
+/// The `[io]` table with the language's defaults applied and the cases read.
+fn load_io(
+    dir: &Path,
+    io: &IoFile,
+    file: &TaskFile,
+    language: Language,
+    files: &BTreeMap<String, Vec<u8>>,
+    task_timeout: Duration,
+) -> Result<IoTask, String> {
+    let cases_path = dir.join(&io.cases);
+    if io.cases.starts_with('/') || io.cases.split('/').any(|c| c == "..") {
+        return Err(format!(
+            "io.cases `{}` must be a path inside the task",
+            io.cases
+        ));
+    }
+    let cases = load_cases(&cases_path).map_err(|e| format!("io.cases: {e}"))?;
+    if cases.len() != file.test_cases as usize {
+        return Err(format!(
+            "io.cases holds {} cases but test_cases = {}",
+            cases.len(),
+            file.test_cases
+        ));
+    }
+    for (name, tol) in [("abs_tol", io.abs_tol), ("rel_tol", io.rel_tol)] {
+        if tol.is_some_and(|t| !(t.is_finite() && t >= 0.0)) {
+            return Err(format!("io.{name} must be a finite number >= 0"));
+        }
+    }
+    let case_timeout = match &io.case_timeout {
+        Some(t) => parse_duration(t).map_err(|e| format!("io.case_timeout: {e}"))?,
+        None => task_timeout,
+    };
+    let root = io.cases.trim_end_matches('/');
+    for case in &cases {
+        for path in case.files.keys().chain(case.expected_files.keys()) {
+            let clash = file.candidate.files.contains(path)
+                || (files.contains_key(path) && !path.starts_with(&format!("{root}/")));
+            if clash {
+                return Err(format!(
+                    "case `{}`: file `{path}` is a task or candidate file",
+                    case.name
+                ));
+            }
+        }
+    }
+    let (default_build, default_run) = io_defaults(language, &file.candidate.files, files);
+    let run = io
+        .run
+        .clone()
+        .or(default_run)
+        .ok_or_else(|| format!("io.run is needed: {} has no default", language.as_str()))?;
+    Ok(IoTask {
+        build: io.build.clone().or(default_build),
+        run,
+        compare: Compare {
+            checker: io.checker,
+            abs_tol: io.abs_tol.unwrap_or(DEFAULT_TOLERANCE),
+            rel_tol: io.rel_tol.unwrap_or(DEFAULT_TOLERANCE),
+            case_insensitive: io.case_insensitive,
+        },
+        stop_at_first_failure: io.stop_at_first_failure,
+        case_timeouts: cases
+            .iter()
+            .map(|c| c.timeout.unwrap_or(case_timeout))
+            .collect(),
+        cases,
+    })
+}
+
+/// The default build and run commands of an I/O task, from its language and candidate files.
+fn io_defaults(
+    language: Language,
+    candidate: &[String],
+    files: &BTreeMap<String, Vec<u8>>,
+) -> (Option<String>, Option<String>) {
+    let first = candidate.first().cloned().unwrap_or_default();
+    let prog = Some("/tmp/prog".to_string());
+    match language {
+        Language::Python => (None, Some(format!("python3 {first}"))),
+        Language::Node => (None, Some(format!("node {first}"))),
+        Language::Cpp if first.ends_with(".c") => {
+            let sources: Vec<&str> = candidate
+                .iter()
+                .filter(|f| f.ends_with(".c"))
+                .map(String::as_str)
+                .collect();
+            let build = format!("gcc -O2 -std=gnu11 -o /tmp/prog {} -lm", sources.join(" "));
+            (Some(build), prog)
+        }
+        Language::Cpp => (
+            Some(format!("g++ -O2 -std=gnu++17 -o /tmp/prog {first}")),
+            prog,
+        ),
+        // The image's go.work names /work/go.mod; without one, build in GOPATH mode.
+        Language::Go if files.contains_key("go.mod") || candidate.iter().any(|f| f == "go.mod") => {
+            (Some("go build -o /tmp/prog .".into()), prog)
+        }
+        Language::Go => (
+            Some("GO111MODULE=off GOWORK=off go build -o /tmp/prog .".into()),
+            prog,
+        ),
+        Language::Rust => (
+            Some(format!("rustc -O --edition 2021 -o /tmp/prog {first}")),
+            prog,
+        ),
+        Language::Java => {
+            let sources: Vec<&str> = candidate
+                .iter()
+                .filter(|f| f.ends_with(".java"))
+                .map(String::as_str)
+                .collect();
+            (
+                Some(format!("javac -d /tmp/classes {}", sources.join(" "))),
+                Some("java -cp /tmp/classes Main".into()),
+            )
         }
     }
 }
