@@ -498,3 +498,57 @@ async fn sample_io_tasks_references_pass_and_stubs_fail() {
     sandbox.finish().await;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The sample models' candidates for the I/O tasks get the verdicts EXPECTED.json gives them,
+/// and together they show every per-case verdict.
+#[tokio::test]
+async fn sample_io_candidates_get_their_expected_verdicts() {
+    let root = repo_root().join("tasks");
+    let (tasks, _) = crucible::task::load_tasks(&root, &Limits::default()).unwrap();
+    let expected: BTreeMap<String, BTreeMap<String, String>> = serde_json::from_str(
+        &std::fs::read_to_string(root.join("_candidates/EXPECTED.json")).unwrap(),
+    )
+    .unwrap();
+    require_image(CPP_IMAGE);
+    let sandbox = Sandbox::connect(SandboxPolicy::default(), Backend::Reuse)
+        .await
+        .unwrap();
+    let (mut problems, mut seen) = (Vec::new(), std::collections::BTreeSet::new());
+    for (model, verdicts) in &expected {
+        for (task_id, verdict) in verdicts.iter().filter(|(t, _)| t.starts_with("io-")) {
+            let t = tasks.iter().find(|t| &t.id == task_id).unwrap();
+            let dir = root.join("_candidates").join(model).join(task_id);
+            let files = t
+                .candidate_files
+                .iter()
+                .map(|f| (f.clone(), std::fs::read(dir.join(f)).unwrap()))
+                .collect();
+            let r = sandbox.run(&execution_spec(t, &files, None).unwrap()).await;
+            if r.verdict.as_str() != verdict {
+                problems.push(format!(
+                    "{model}/{task_id}: expected {verdict}, {}",
+                    explain(&r)
+                ));
+            }
+            for test in &r.tests {
+                let kind = test.message.as_deref().unwrap_or("passed");
+                seen.insert(kind.split(':').next().unwrap().to_string());
+            }
+        }
+    }
+    sandbox.finish().await;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    for kind in [
+        "passed",
+        "wrong_answer",
+        "runtime_error",
+        "timeout",
+        "memory_limit",
+        "output_limit",
+    ] {
+        assert!(
+            seen.contains(kind),
+            "no sample candidate shows {kind}: {seen:?}"
+        );
+    }
+}
