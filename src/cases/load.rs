@@ -160,7 +160,7 @@ fn from_dir(dir: &Path) -> Result<Vec<LoadedCase>, CaseError> {
         }
     }
     let mut names: Vec<String> = parts.keys().cloned().collect();
-    names.sort_by(|a, b| natural(a).cmp(&natural(b)));
+    names.sort_by_key(|n| natural(n));
     let mut cases = Vec::new();
     for name in names {
         let p = &parts[&name];
