@@ -552,3 +552,50 @@ async fn sample_io_candidates_get_their_expected_verdicts() {
         );
     }
 }
+
+/// The build's outputs are root's once the cases start: case 1 cannot replace the program or
+/// the next case's input, so case 2 runs what was built on what the task gave.
+#[tokio::test]
+async fn a_case_cannot_change_the_program_or_the_next_cases_input() {
+    let candidate = r#"#include <cstdio>
+#include <unistd.h>
+int main() {
+    int which = 0;
+    if (scanf("%d", &which) != 1) return 2;
+    if (which == 1) {
+        int changed = 0;
+        changed += unlink("/tmp/prog") == 0;
+        changed += std::fopen("/tmp/prog", "w") != nullptr;
+        changed += std::fopen("/work/.crucible/cases/0001.in", "w") != nullptr;
+        changed += unlink("/work/.crucible/cases/0001.in") == 0;
+        changed += rename("/tmp/prog", "/tmp/old") == 0;
+        printf(changed ? "changed %d\n" : "locked\n", changed);
+    } else {
+        printf("second %d\n", which);
+    }
+}
+"#;
+    let (_s, t) = task(
+        "io-locked",
+        &[
+            (
+                "task.toml",
+                &toml(
+                    "io-locked",
+                    "cpp",
+                    "solution.cpp",
+                    2,
+                    "cases = \"cases\"",
+                    "timeout = \"60s\"",
+                ),
+            ),
+            ("cases/1.in", "1\n"),
+            ("cases/1.out", "locked\n"),
+            ("cases/2.in", "2\n"),
+            ("cases/2.out", "second 2\n"),
+        ],
+    );
+    for (backend, r) in run_both(&t, "solution.cpp", candidate).await {
+        assert_eq!(r.verdict, Verdict::Passed, "{backend:?}: {}", explain(&r));
+    }
+}

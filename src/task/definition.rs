@@ -583,3 +583,156 @@ fn read_task_files(dir: &Path) -> std::io::Result<BTreeMap<String, Vec<u8>>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let d =
+            std::env::temp_dir().join(format!("crucible-io-task-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        for (path, text) in files {
+            let p = d.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        d
+    }
+
+    fn toml(language: &str, file: &str, cases: u32, io: &str) -> String {
+        format!(
+            "id = \"io-x\"\ntitle = \"t\"\nlanguage = \"{language}\"\nprice_usd = 1\ndescription = \"d\"\n\
+             test_cases = {cases}\n[candidate]\nfiles = [\"{file}\"]\n[io]\n{io}\n"
+        )
+    }
+
+    #[test]
+    fn an_io_task_keeps_its_expected_outputs_out_of_the_task_files() {
+        let d = scratch(
+            "files",
+            &[
+                (
+                    "task.toml",
+                    &toml(
+                        "cpp",
+                        "solution.cpp",
+                        2,
+                        "cases = \"cases\"\ncase_timeout = \"2s\"",
+                    ),
+                ),
+                ("cases/a.in", "1"),
+                ("cases/a.out", "SECRET"),
+                ("cases/b.in", "2"),
+                ("cases/b.out", "SECRET"),
+                ("notes/readme.txt", "public"),
+            ],
+        );
+        let t = Task::load(&d, &Limits::default()).unwrap();
+        assert_eq!(t.files.keys().collect::<Vec<_>>(), ["notes/readme.txt"]);
+        let io = t.io.as_ref().unwrap();
+        assert_eq!(
+            io.build.as_deref(),
+            Some("g++ -O2 -std=gnu++17 -o /tmp/prog solution.cpp")
+        );
+        assert_eq!(io.run, "/tmp/prog");
+        // No [limits] timeout: the run's default for the build plus every case's limit.
+        assert_eq!(t.limits.timeout, Duration::from_secs(14));
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn io_tables_are_checked() {
+        for (language, file, cases, io, says) in [
+            (
+                "cpp",
+                "solution.cpp",
+                3,
+                "cases = \"cases\"",
+                "holds 2 cases but test_cases = 3",
+            ),
+            (
+                "cpp",
+                "solution.cpp",
+                2,
+                "cases = \"cases\"\nabs_tol = -1.0",
+                "abs_tol",
+            ),
+            (
+                "cpp",
+                "solution.cpp",
+                2,
+                "cases = \"../cases\"",
+                "inside the task",
+            ),
+            (
+                "cpp",
+                "solution.cpp",
+                2,
+                "cases = \"cases\"\nchecker = \"fuzzy\"",
+                "fuzzy",
+            ),
+            ("cpp", "solution.cpp", 2, "cases = \"missing\"", "io.cases"),
+        ] {
+            let d = scratch(
+                "checked",
+                &[
+                    ("task.toml", &toml(language, file, cases, io)),
+                    ("cases/a.in", ""),
+                    ("cases/a.out", "1"),
+                    ("cases/b.in", ""),
+                    ("cases/b.out", "2"),
+                ],
+            );
+            let e = Task::load(&d, &Limits::default()).unwrap_err().to_string();
+            assert!(e.contains(says), "{io}: {e}");
+            std::fs::remove_dir_all(&d).unwrap();
+        }
+    }
+
+    #[test]
+    fn each_language_has_a_default_build_and_run() {
+        let none = BTreeMap::new();
+        let files = |f: &str| vec![f.to_string()];
+        assert_eq!(
+            io_defaults(Language::Python, &files("s.py"), &none),
+            (None, Some("python3 s.py".into()))
+        );
+        assert_eq!(
+            io_defaults(Language::Node, &files("s.js"), &none),
+            (None, Some("node s.js".into()))
+        );
+        assert_eq!(
+            io_defaults(Language::Cpp, &files("s.c"), &none)
+                .0
+                .as_deref(),
+            Some("gcc -O2 -std=gnu11 -o /tmp/prog s.c -lm")
+        );
+        assert!(
+            io_defaults(Language::Go, &files("main.go"), &none)
+                .0
+                .unwrap()
+                .contains("GO111MODULE=off")
+        );
+        let with_mod = BTreeMap::from([("go.mod".to_string(), Vec::new())]);
+        assert_eq!(
+            io_defaults(Language::Go, &files("main.go"), &with_mod)
+                .0
+                .as_deref(),
+            Some("go build -o /tmp/prog .")
+        );
+        assert_eq!(
+            io_defaults(Language::Rust, &files("s.rs"), &none)
+                .0
+                .as_deref(),
+            Some("rustc -O --edition 2021 -o /tmp/prog s.rs")
+        );
+        assert_eq!(
+            io_defaults(Language::Java, &files("Main.java"), &none),
+            (
+                Some("javac -d /tmp/classes Main.java".into()),
+                Some("java -cp /tmp/classes Main".into())
+            )
+        );
+    }
+}
