@@ -1,6 +1,7 @@
 //! crucible: run untrusted, model-generated code in hardened containers and judge it.
 //!
 //! The library is the engine; `src/main.rs` is a thin CLI over it.
+pub mod cases;
 pub mod docker;
 pub mod execution;
 pub mod images;

@@ -2,6 +2,7 @@
 //! backends (fresh container, reuse slot) fill the same fields; only the judge turns it into a
 //! verdict.
 use super::result::CapturedOutput;
+use crate::cases::CasesEvidence;
 use serde::{Deserialize, Serialize};
 
 /// Why the harness or crucible killed the execution; this wins over the exit code.
@@ -43,4 +44,8 @@ pub struct Evidence {
     pub image_id: Option<String>,
     pub container_id: Option<String>,
     pub runtime: Option<String>,
+    /// An I/O execution's build outcome and per-case measurements (kept when the execution as
+    /// a whole was cut short).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cases: Option<CasesEvidence>,
 }

@@ -1,5 +1,6 @@
 //! Everything one execution needs, as data: what to run, on what, under which limits, and what
 //! it is judged against. Serialisable, so it can cross a wire to a remote executor.
+use crate::cases::IoSpec;
 use crate::limits::Limits;
 use crate::payload::Payload;
 use crate::testreport::ReportFormat;
@@ -7,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a judging rule changes: it is part of every execution key, so a fix to the
 /// judge re-runs what it could have judged differently instead of keeping stale verdicts.
-pub const JUDGE_VERSION: u32 = 2;
+pub const JUDGE_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExecutionSpec {
@@ -57,4 +58,8 @@ pub struct Expectation {
     pub error_exit_codes: Vec<i64>,
     #[serde(default)]
     pub judge: JudgeKind,
+    /// Structured stdin/stdout cases: the harness builds once and runs each case as a fresh
+    /// process; the expected outputs stay here and never enter the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub io: Option<IoSpec>,
 }

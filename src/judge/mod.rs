@@ -1,6 +1,7 @@
 //! The judge: the one place a verdict is made. `conclude` judges evidence; the three verdicts
 //! that have no evidence behind them (refused input, infrastructure failure, interruption) are
 //! made by one small function each.
+mod io;
 mod rules;
 
 pub use rules::{Judgement, judge, signal_of};
@@ -11,7 +12,10 @@ use crate::verdict::Verdict;
 
 /// Judge what an execution left behind against what its spec expects.
 pub fn conclude(spec: &ExecutionSpec, evidence: Evidence) -> ExecutionResult {
-    let judged = judge(&evidence, &spec.expectation, &spec.limits);
+    let judged = match &spec.expectation.io {
+        Some(cases) => io::judge_io(&evidence, cases, &spec.limits),
+        None => judge(&evidence, &spec.expectation, &spec.limits),
+    };
     ExecutionResult {
         verdict: judged.verdict,
         reason: judged.reason,

@@ -100,6 +100,7 @@ async fn drive(host: &Host, mut slot: Slot, spec: &ExecutionSpec) -> Result<Evid
             container::kill(docker, &slot.id).await?;
             Evidence {
                 killed_for: Some(KillReason::Timeout),
+                cases: slot.partial_cases(spec),
                 ..Default::default()
             }
         }
@@ -112,6 +113,7 @@ async fn drive(host: &Host, mut slot: Slot, spec: &ExecutionSpec) -> Result<Evid
             Evidence {
                 oom_killed: true,
                 container_exit: Some(exit),
+                cases: slot.partial_cases(spec),
                 ..Default::default()
             }
         }

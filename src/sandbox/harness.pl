@@ -5,23 +5,35 @@
 # Essential in every Debian-derived image: nothing to install. Only modules of perl-base are used.
 #
 # Protocol (stdin and stdout are crucible's attach stream; nothing else can write stdout):
-#   out: "READY 2\n" once started.
+#   out: "READY 3\n" once started.
 #   in:  "RUN <payload bytes> <timeout ms> <output cap> <argv hex> <worker argv hex or ->\n"
 #        <payload>  (argv: hex of the NUL-joined words)
+#   in:  "CASES <payload bytes> <timeout ms> <output cap> <plan bytes> <ask 0|1>\n" <payload> <plan>
+#        (the plan: "build <list>", "run <list>", then per case
+#        "case <timeout ms> <stdin path list> <args list> <inputs list> <outputs list>", each
+#        list "<count>:<hex>,<hex>…"; inputs alternate destination and payload source)
+#   out: per case of CASES, "CASE k=v ...\n" <stdout> <stderr>, then per declared output file
+#        "FILE <path hex> <length, -1 missing, -2 too large>\n" <bytes>; with ask=1 crucible
+#        answers each CASE with "GO\n" or "STOP\n".
 #   out: "DONE k=v ...\n" <stdout bytes> <stderr bytes> <report bytes>, lengths in the header.
-# For each RUN: kill every process but PID 1 and itself, empty the writable places, unpack the
+# For each request: kill every process but PID 1 and itself, empty the writable places, unpack the
 # payload as root (owners and modes from the archive: task files read-only, hidden files the
 # judge's alone), then run the command in a new session with a fresh copy of the environment:
 #   - in-process: the command as the sandbox uid; its report is the file $CRUCIBLE_REPORT;
 #   - split judge (a worker argv given): the command as the judge uid and the worker as the
 #     sandbox uid, joined by two pipes (each reads fd 3, writes fd 4); the judge writes its
 #     report to fd 5, a pipe only this harness reads.
+#   - cases: the build once as the sandbox uid (its outputs then handed to root, read-only), then
+#     each case as a fresh process of the run command with the case's args, stdin from its
+#     root-owned input file, its own deadline and the output cap; after each case every process
+#     is killed, its declared output files are read (as the sandbox uid, bounded), and its input
+#     files and whatever the candidate created are deleted. The expected outputs never come here.
 # Enforce the timeout and the output cap, kill everything left, empty the writable places
 # again, answer. stdin's end means the container is done: exit 0.
 use strict;
 use warnings;
 use POSIX qw(:sys_wait_h setsid _exit dup2);
-use Fcntl qw(O_RDONLY O_NOFOLLOW O_NONBLOCK);
+use Fcntl qw(O_RDONLY O_WRONLY O_CREAT O_EXCL O_NOFOLLOW O_NONBLOCK);
 
 my ($UID, $GID, $JUDGE, $WORK, $REPORT_CAP) = @ARGV;
 my $executions = 0;
@@ -268,6 +280,58 @@ sub read_report {
     return ($len, $bytes);
 }
 
+sub rc_of { WIFSIGNALED($_[0]) ? 128 + WTERMSIG($_[0]) : WEXITSTATUS($_[0]) }
+
+# The body of a child that execs argv (as_user's caller has set the identity).
+sub runner { my @a = @_; sub { exec { $a[0] } @a or print STDERR "crucible: cannot run `$a[0]`: $!\n" } }
+
+# Wait for $pid, reading the pipes of %$open into %$r (stdout/stderr capped at $cap, a report at
+# $REPORT_CAP), until it exits, the deadline passes (killed=timeout) or the output cap is passed
+# (killed=output); then kill everything left and take what the dead wrote.
+# (wait status, whether the sweep emptied /proc, highest memory usage sampled).
+sub supervise {
+    my ($pid, $open, $deadline, $cap, $r) = @_;
+    my $status;
+    my $peak = memory_now() // 0;
+    my $take = sub {
+        my ($name, $fh) = @_;
+        my $n = sysread($fh, my $chunk, 1 << 16);
+        return if !defined $n && $!{EINTR};
+        if (!$n) { delete $open->{$name}; return }
+        $r->{"${name}_total"} += $n;
+        my $limit = $name eq 'report' ? $REPORT_CAP : $cap;
+        my $room = $limit - length $r->{$name};
+        $r->{$name} .= substr($chunk, 0, $room) if $room > 0;
+        $r->{killed} = 'output' if $name ne 'report' && $r->{"${name}_total"} > $cap;
+    };
+    while (1) {
+        if (waitpid($pid, WNOHANG) == $pid) { $status = $?; last }
+        my $left = $deadline - now();
+        if ($left <= 0) { $r->{killed} = 'timeout'; last }
+        my $now = memory_now() // 0;
+        $peak = $now if $now > $peak;
+        my $rin = '';
+        vec($rin, fileno($open->{$_}), 1) = 1 for keys %$open;
+        my $ready = select(my $rout = $rin, undef, undef, $left < 0.05 ? $left : 0.05);
+        next unless $ready && $ready > 0;
+        for my $name (keys %$open) {
+            $take->($name, $open->{$name}) if vec($rout, fileno($open->{$name}), 1);
+        }
+        last if $r->{killed} ne 'none';
+    }
+    if (!defined $status) {
+        kill 'KILL', -1;
+        waitpid($pid, 0);
+        $status = $?;
+    }
+    my $swept = sweep();
+    # Whatever the swept processes wrote before they died, up to the caps.
+    while ($swept && %$open && $r->{killed} eq 'none') {
+        $take->($_, $open->{$_}) for keys %$open;
+    }
+    return ($status, $swept, $peak);
+}
+
 sub execute {
     my ($payload, $timeout_ms, $cap, $argv, $worker) = @_;
     my $deadline = now() + $timeout_ms / 1000;
@@ -282,64 +346,26 @@ sub execute {
     }
     pipe(my $out_r, my $out_w) or die "crucible-harness: pipe: $!\n";
     pipe(my $err_r, my $err_w) or die "crucible-harness: pipe: $!\n";
-    my $run = sub { my @a = @_; sub { exec { $a[0] } @a or print STDERR "crucible: cannot run `$a[0]`: $!\n" } };
     my ($pid, $report_r);
     my %open = (out => $out_r, err => $err_r);
     if ($worker) {
         pipe(my $to_worker_r, my $to_worker_w) or die "crucible-harness: pipe: $!\n";
         pipe(my $to_judge_r, my $to_judge_w) or die "crucible-harness: pipe: $!\n";
         pipe($report_r, my $report_w) or die "crucible-harness: pipe: $!\n";
-        as_sandbox(undef, $run->(@$worker), $out_w, $err_w, 3 => $to_worker_r, 4 => $to_judge_w, worker => 1);
-        $pid = as_user($JUDGE, $JUDGE, undef, $run->(@$argv), $out_w, $err_w,
+        as_sandbox(undef, runner(@$worker), $out_w, $err_w, 3 => $to_worker_r, 4 => $to_judge_w, worker => 1);
+        $pid = as_user($JUDGE, $JUDGE, undef, runner(@$argv), $out_w, $err_w,
             3 => $to_judge_r, 4 => $to_worker_w, 5 => $report_w);
         close $_ for $to_worker_r, $to_worker_w, $to_judge_r, $to_judge_w, $report_w;
         $open{report} = $report_r;
         $r{report} = '';
         $r{report_total} = 0;
     } else {
-        $pid = as_sandbox(undef, $run->(@$argv), $out_w, $err_w);
+        $pid = as_sandbox(undef, runner(@$argv), $out_w, $err_w);
     }
     close $out_w;
     close $err_w;
-    my $status;
-    my $peak = memory_now() // 0;
-    my $take = sub {
-        my ($name, $fh) = @_;
-        my $n = sysread($fh, my $chunk, 1 << 16);
-        return if !defined $n && $!{EINTR};
-        if (!$n) { delete $open{$name}; return }
-        $r{"${name}_total"} += $n;
-        my $limit = $name eq 'report' ? $REPORT_CAP : $cap;
-        my $room = $limit - length $r{$name};
-        $r{$name} .= substr($chunk, 0, $room) if $room > 0;
-        $r{killed} = 'output' if $name ne 'report' && $r{"${name}_total"} > $cap;
-    };
-    while (1) {
-        if (waitpid($pid, WNOHANG) == $pid) { $status = $?; last }
-        my $left = $deadline - now();
-        if ($left <= 0) { $r{killed} = 'timeout'; last }
-        my $now = memory_now() // 0;
-        $peak = $now if $now > $peak;
-        my $rin = '';
-        vec($rin, fileno($open{$_}), 1) = 1 for keys %open;
-        my $ready = select(my $rout = $rin, undef, undef, $left < 0.05 ? $left : 0.05);
-        next unless $ready && $ready > 0;
-        for my $name (keys %open) {
-            $take->($name, $open{$name}) if vec($rout, fileno($open{$name}), 1);
-        }
-        last if $r{killed} ne 'none';
-    }
-    if (!defined $status) {
-        kill 'KILL', -1;
-        waitpid($pid, 0);
-        $status = $?;
-    }
-    my $swept = sweep();
-    # Whatever the swept processes wrote before they died, up to the caps.
-    while ($swept && %open && $r{killed} eq 'none') {
-        $take->($_, $open{$_}) for keys %open;
-    }
-    $r{rc} = WIFSIGNALED($status) ? 128 + WTERMSIG($status) : WEXITSTATUS($status);
+    my ($status, $swept, $peak) = supervise($pid, \%open, $deadline, $cap, \%r);
+    $r{rc} = rc_of($status);
     my ($cpu1, $oom1) = (cpu_usec(), oom_kills());
     # A fresh container's cgroup high-water mark is this execution's; a slot's spans its life,
     # so there the peak is the highest usage sampled while the command ran.
@@ -357,16 +383,230 @@ sub execute {
         clean => ($swept && wipe()) ? 1 : 0);
 }
 
-print "READY 2\n";
+# A list in a CASES plan: "<count>:" then the hex of each word, comma-separated.
+sub words {
+    my ($field) = @_;
+    my ($n, $items) = ($field // '') =~ /^(\d+):([0-9a-fA-F,]*)$/
+        or die "crucible-harness: bad list `" . ($field // '') . "` in a CASES plan\n";
+    return () if $n == 0;
+    my @w = map { pack('H*', $_) } ($items eq '' ? ('') : split(/,/, $items, -1));
+    die "crucible-harness: a CASES list says $n words but holds " . @w . "\n" unless @w == $n;
+    return @w;
+}
+
+# build <list> / run <list> / case <timeout ms> <stdin list> <args list> <inputs list> <outputs list>
+sub parse_plan {
+    my ($text) = @_;
+    my %plan = (cases => []);
+    for my $line (split /\n/, $text) {
+        my ($kind, @f) = split / /, $line;
+        if ($kind eq 'build') { $plan{build} = [words($f[0])] }
+        elsif ($kind eq 'run') { $plan{run} = [words($f[0])] }
+        elsif ($kind eq 'case' && ($f[0] // '') =~ /^\d+$/) {
+            my ($stdin) = words($f[1]);
+            push @{$plan{cases}}, { timeout_ms => $f[0], stdin => $stdin, args => [words($f[2])],
+                inputs => [words($f[3])], outputs => [words($f[4])] };
+        }
+        else { die "crucible-harness: bad CASES plan line `$line`\n" }
+    }
+    die "crucible-harness: a CASES plan without `run`\n" unless $plan{run} && @{$plan{run}};
+    return \%plan;
+}
+
+# Hand the build's outputs to root, read-only to everyone else: no case can change what the next
+# one runs. Symlinks stay as they are (chown would follow them).
+sub freeze {
+    my ($dir) = @_;
+    opendir(my $dh, $dir) or return;
+    for my $name (readdir $dh) {
+        next if $name eq '.' || $name eq '..';
+        my $path = "$dir/$name";
+        my @st = lstat $path or next;
+        next if -l _;
+        if ($st[4] == $UID) {
+            chown 0, 0, $path;
+            chmod $st[2] & 0755, $path;
+        }
+        freeze($path) if -d _;
+    }
+}
+
+# Put a case's input files in place as root, read-only; the paths made, deepest last.
+sub place_inputs {
+    my (@pairs) = @_;
+    my @made;
+    while (my ($dest, $src) = splice(@pairs, 0, 2)) {
+        my $path = $WORK;
+        my @parts = split m{/}, $dest;
+        my $leaf = pop @parts;
+        for my $part (@parts) {
+            $path .= "/$part";
+            next if -d $path && !-l $path;
+            mkdir $path, 0755 or return (0, "cannot make directory $path: $!", @made);
+            push @made, $path;
+        }
+        $path .= "/$leaf";
+        unlink $path;
+        open(my $in, '<', "$WORK/$src") or return (0, "cannot read input $src: $!", @made);
+        sysopen(my $out, $path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644)
+            or return (0, "cannot write input $dest: $!", @made);
+        push @made, $path;
+        binmode $in;
+        local $/;
+        print {$out} (<$in> // '');
+        close $out or return (0, "cannot write input $dest: $!", @made);
+    }
+    return (1, '', @made);
+}
+
+# After a case: its inputs (root's) and everything the candidate made go; the candidate can only
+# have written at the top of the writable places (everything below is root's and read-only).
+sub clean_case {
+    my (@made) = @_;
+    for my $path (reverse @made) { -d $path && !-l $path ? rmdir $path : unlink $path }
+    $> = $UID;
+    for my $dir (@WRITABLE) {
+        opendir(my $dh, $dir) or next;
+        for my $name (readdir $dh) {
+            next if $name eq '.' || $name eq '..';
+            my $path = "$dir/$name";
+            my @st = lstat $path or next;
+            next unless $st[4] == $UID;
+            if (-d _) { chmod 0700, $path; empty_dir($path); rmdir $path } else { unlink $path }
+        }
+    }
+    back_to_root();
+    if (ipc_objects()) {
+        my $pid = as_user($UID, $GID, undef, sub { exec 'ipcrm', '-a' });
+        waitpid($pid, 0);
+    }
+    for my $dir (@WRITABLE) {
+        opendir(my $dh, $dir) or next;
+        for my $name (readdir $dh) {
+            next if $name eq '.' || $name eq '..';
+            my @st = lstat "$dir/$name" or next;
+            return 0 if $st[4] == $UID;
+        }
+    }
+    return !ipc_objects();
+}
+
+# A declared output file, read as the candidate (what it could not read does not count), as
+# (length or -1 missing / -2 too large, bytes).
+sub output_file {
+    my ($rel, $cap) = @_;
+    $> = $UID;
+    my ($len, $bytes) = (-1, '');
+    my $fh;
+    if (sysopen($fh, "$WORK/$rel", O_RDONLY | O_NOFOLLOW | O_NONBLOCK) && -f $fh) {
+        if (-s $fh > $cap) { $len = -2 } else { local $/; $bytes = <$fh> // ''; $len = length $bytes }
+    }
+    back_to_root();
+    return ($len, $bytes);
+}
+
+# Build once, then each case as a fresh process tree (see the protocol above). Each case's frame
+# goes out as soon as it is known; with $ask, crucible answers GO or STOP before the next.
+sub execute_cases {
+    my ($payload, $timeout_ms, $cap, $plan, $ask) = @_;
+    my $deadline = now() + $timeout_ms / 1000;
+    my $first = $executions++ == 0;
+    my %r = (out => '', err => '', out_total => 0, err_total => 0, killed => 'none', rc => 0,
+        build => 'none', cases => 0);
+    return (%r, unpack => 'unclean', clean => 0) unless sweep() && wipe();
+    my ($cpu0, $oom0) = (cpu_usec(), oom_kills());
+    my ($unpacked, $why) = unpack_payload($payload);
+    if (!$unpacked) {
+        $why = substr($why, 0, $cap);
+        return (%r, unpack => 'failed', err => $why, err_total => length $why, clean => wipe());
+    }
+    my $peak = 0;
+    my $finish = sub {
+        my ($clean) = @_;
+        my $mem = $first ? memory_peak() : $peak;
+        return (%r, unpack => 'ok', cpu_usec => delta($cpu0, cpu_usec()), mem_peak => $mem // '',
+            report_len => -1, report => '', clean => ($clean && sweep() && wipe()) ? 1 : 0);
+    };
+    if ($plan->{build}) {
+        pipe(my $out_r, my $out_w) or die "crucible-harness: pipe: $!\n";
+        pipe(my $err_r, my $err_w) or die "crucible-harness: pipe: $!\n";
+        my $pid = as_sandbox(undef, runner(@{$plan->{build}}), $out_w, $err_w);
+        close $out_w;
+        close $err_w;
+        my ($status, $swept, $p) = supervise($pid, { out => $out_r, err => $err_r }, $deadline, $cap, \%r);
+        $peak = $p;
+        $r{rc} = rc_of($status);
+        $r{build} = $r{rc} == 0 && $r{killed} eq 'none' ? 'ok' : 'failed';
+        $r{oom_kills} = delta($oom0, oom_kills());
+        return $finish->($swept) if $r{build} ne 'ok' || !$swept;
+        freeze($_) for $WORK, '/tmp', '/dev/shm';
+    }
+    $r{oom_kills} = delta($oom0, oom_kills());
+    my $clean = 1;
+    for my $case (@{$plan->{cases}}) {
+        if (now() >= $deadline) { $r{killed} = 'timeout'; last }
+        my %c = (out => '', err => '', out_total => 0, err_total => 0, killed => 'none');
+        my ($placed, $problem, @made) = place_inputs(@{$case->{inputs}});
+        open(my $stdin, '<', "$WORK/$case->{stdin}") or ($placed, $problem) = (0, "cannot open stdin: $!");
+        my ($status, $swept, $wall, $oom) = (126 << 8, 1, 0, '');
+        if ($placed) {
+            pipe(my $out_r, my $out_w) or die "crucible-harness: pipe: $!\n";
+            pipe(my $err_r, my $err_w) or die "crucible-harness: pipe: $!\n";
+            my $oc0 = oom_kills();
+            my $t0 = now();
+            my $case_deadline = $t0 + $case->{timeout_ms} / 1000;
+            $case_deadline = $deadline if $deadline < $case_deadline;
+            my $pid = as_sandbox($stdin, runner(@{$plan->{run}}, @{$case->{args}}), $out_w, $err_w);
+            close $out_w;
+            close $err_w;
+            (my $p, $swept, my $sampled) = supervise($pid, { out => $out_r, err => $err_r }, $case_deadline, $cap, \%c);
+            $status = $p;
+            $wall = int((now() - $t0) * 1000);
+            $peak = $sampled if $sampled > $peak;
+            $oom = delta($oc0, oom_kills());
+            $r{killed} = 'timeout' if $c{killed} eq 'timeout' && $case_deadline >= $deadline;
+        } else {
+            $c{err} = "crucible: $problem\n";
+            $c{err_total} = length $c{err};
+        }
+        close $stdin if $stdin;
+        my @files = map { [$_, output_file($_, $cap)] } @{$case->{outputs}};
+        $clean = $swept && clean_case(@made);
+        print join(' ', 'CASE', 'rc=' . rc_of($status), "wall_ms=$wall", "killed=$c{killed}", "oom_kills=$oom",
+            "out_total=$c{out_total}", "err_total=$c{err_total}", 'out=' . length($c{out}),
+            'err=' . length($c{err}), 'files=' . scalar(@files)), "\n", $c{out}, $c{err};
+        print 'FILE ', unpack('H*', $_->[0]), " $_->[1]\n", $_->[2] for @files;
+        $r{cases}++;
+        # With $ask, crucible answers every frame; the answer is read even when stopping anyway.
+        my $go = 1;
+        if ($ask) {
+            my $answer = read_line();
+            $go = defined $answer && $answer eq 'GO';
+        }
+        last if !$go || !$clean || $r{killed} ne 'none';
+    }
+    return $finish->($clean);
+}
+
+print "READY 3\n";
 while (defined(my $line = read_line())) {
-    my ($verb, $len, $timeout_ms, $cap, $argv_hex, $worker_hex) = split ' ', $line;
-    die "crucible-harness: unknown request `$line`\n"
-        unless ($verb // '') eq 'RUN' && defined $worker_hex && "$len$timeout_ms$cap" =~ /^\d+$/;
-    my @argv = split /\0/, pack('H*', $argv_hex), -1;
-    my $worker = $worker_hex eq '-' ? undef : [split /\0/, pack('H*', $worker_hex), -1];
-    my %r = execute(read_exact($len), $timeout_ms, $cap, \@argv, $worker);
+    my ($verb, @f) = split ' ', $line;
+    my %r;
+    if (($verb // '') eq 'RUN' && @f == 5 && "$f[0]$f[1]$f[2]" =~ /^\d+$/) {
+        my ($len, $timeout_ms, $cap, $argv_hex, $worker_hex) = @f;
+        my @argv = split /\0/, pack('H*', $argv_hex), -1;
+        my $worker = $worker_hex eq '-' ? undef : [split /\0/, pack('H*', $worker_hex), -1];
+        %r = execute(read_exact($len), $timeout_ms, $cap, \@argv, $worker);
+    } elsif (($verb // '') eq 'CASES' && @f == 5 && join('', @f) =~ /^\d+$/) {
+        my ($len, $timeout_ms, $cap, $plan_len, $ask) = @f;
+        my $payload = read_exact($len);
+        %r = execute_cases($payload, $timeout_ms, $cap, parse_plan(read_exact($plan_len)), $ask);
+    } else {
+        die "crucible-harness: unknown request `$line`\n";
+    }
     my $report = $r{report} // '';
     print join(' ', 'DONE', (map { "$_=" . ($r{$_} // '') } qw(rc cpu_usec mem_peak oom_kills killed unpack clean out_total err_total)),
+        'build=' . ($r{build} // 'none'), 'cases=' . ($r{cases} // 0),
         'report_len=' . ($r{report_len} // -1), 'out=' . length($r{out}), 'err=' . length($r{err}),
         'report=' . length($report)), "\n", $r{out}, $r{err}, $report;
 }

@@ -3,10 +3,12 @@
 //! are checked against the caps the request set, so a broken or hostile stream is refused
 //! rather than believed.
 use super::output::capture;
+use crate::cases::{CaseKill, CaseRun, CasesEvidence, IoSpec, OutputFile};
 use crate::execution::{Evidence, KillReason, ReportState};
+use std::collections::BTreeMap;
 
 /// The harness's first line once it runs.
-pub const READY: &[u8] = b"READY 2\n";
+pub const READY: &[u8] = b"READY 3\n";
 /// Largest report the harness returns; a larger one counts as too large.
 pub const REPORT_CAP: u64 = 4 * 1024 * 1024;
 /// Longest reply header accepted.
@@ -27,6 +29,143 @@ pub fn request(
         hex::encode(argv.join("\0"))
     )
     .into_bytes()
+}
+
+/// `CASES <payload bytes> <timeout ms> <output cap> <plan bytes> <ask>\n`, followed by the
+/// payload and the plan. With `ask`, the harness waits for `GO`/`STOP` after each case.
+pub fn cases_request(
+    payload_len: usize,
+    timeout_ms: u128,
+    output_cap: u64,
+    plan: &[u8],
+    ask: bool,
+) -> Vec<u8> {
+    format!(
+        "CASES {payload_len} {timeout_ms} {output_cap} {} {}\n",
+        plan.len(),
+        u8::from(ask)
+    )
+    .into_bytes()
+}
+
+/// What the harness needs to run the cases: commands, inputs, deadlines and the files to
+/// collect. Nothing of what a case is judged against.
+pub fn plan(io: &IoSpec) -> Vec<u8> {
+    fn list(words: &[&str]) -> String {
+        let hex: Vec<String> = words.iter().map(hex::encode).collect();
+        format!("{}:{}", words.len(), hex.join(","))
+    }
+    fn strs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    let mut text = String::new();
+    if let Some(build) = &io.build {
+        text += &format!("build {}\n", list(&strs(build)));
+    }
+    text += &format!("run {}\n", list(&strs(&io.run)));
+    for c in &io.cases {
+        let inputs: Vec<&str> = c
+            .inputs
+            .iter()
+            .flat_map(|(dest, src)| [dest.as_str(), src.as_str()])
+            .collect();
+        let outputs: Vec<&str> = c.expected_files.keys().map(String::as_str).collect();
+        text += &format!(
+            "case {} {} {} {} {}\n",
+            c.timeout_ms,
+            list(&[c.stdin.as_str()]),
+            list(&strs(&c.args)),
+            list(&inputs),
+            list(&outputs)
+        );
+    }
+    text.into_bytes()
+}
+
+/// Take one case's frame off the front of `buf` when one starts there. `Ok(None)`: no case frame
+/// (yet); `files_cap` bounds how many output files one case may return.
+pub fn take_case(
+    buf: &mut Vec<u8>,
+    output_cap: u64,
+    files_cap: usize,
+) -> Result<Option<CaseRun>, String> {
+    if !buf.starts_with(b"CASE ") {
+        return Ok(None);
+    }
+    let Some(end) = buf.iter().position(|&b| b == b'\n') else {
+        return if buf.len() > MAX_HEADER {
+            Err("case header too long".into())
+        } else {
+            Ok(None)
+        };
+    };
+    let header = std::str::from_utf8(&buf[..end]).map_err(|_| "case header is not text")?;
+    let fields = Fields::parse(header, "CASE")?;
+    let (out, err, nfiles) = (fields.len("out")?, fields.len("err")?, fields.len("files")?);
+    if out as u64 > output_cap || err as u64 > output_cap || nfiles > files_cap {
+        return Err(format!("case frame larger than its caps: `{header}`"));
+    }
+    let mut at = end + 1;
+    if buf.len() < at + out + err {
+        return Ok(None);
+    }
+    let stdout = &buf[at..at + out];
+    let stderr = &buf[at + out..at + out + err];
+    at += out + err;
+    let mut files = BTreeMap::new();
+    for _ in 0..nfiles {
+        let Some(rel) = buf[at..].iter().position(|&b| b == b'\n') else {
+            return Ok(None);
+        };
+        let line =
+            std::str::from_utf8(&buf[at..at + rel]).map_err(|_| "file header is not text")?;
+        let mut words = line.split(' ');
+        let (Some("FILE"), Some(path), Some(len), None) =
+            (words.next(), words.next(), words.next(), words.next())
+        else {
+            return Err(format!("bad file header `{line}`"));
+        };
+        let path = hex::decode(path)
+            .ok()
+            .and_then(|p| String::from_utf8(p).ok())
+            .ok_or_else(|| format!("bad file path in `{line}`"))?;
+        let len: i64 = len
+            .parse()
+            .map_err(|_| format!("bad file length in `{line}`"))?;
+        at += rel + 1;
+        let file = match len {
+            -1 => OutputFile::Missing,
+            -2 => OutputFile::TooLarge,
+            n if n >= 0 && n as u64 <= output_cap => {
+                let n = n as usize;
+                if buf.len() < at + n {
+                    return Ok(None);
+                }
+                at += n;
+                OutputFile::Present(String::from_utf8_lossy(&buf[at - n..at]).into_owned())
+            }
+            _ => return Err(format!("file length out of bounds in `{line}`")),
+        };
+        files.insert(path, file);
+    }
+    let run = CaseRun {
+        exit_code: Some(fields.int("rc")?),
+        wall_ms: fields.len("wall_ms")? as u64,
+        killed_for: match fields.get("killed")? {
+            "none" => None,
+            "timeout" => Some(CaseKill::Timeout),
+            "output" => Some(CaseKill::Output),
+            other => return Err(format!("unknown `killed={other}`")),
+        },
+        oom_killed: fields.get("oom_kills")?.parse::<u64>().is_ok_and(|n| n > 0),
+        stdout: String::from_utf8_lossy(stdout).into_owned(),
+        stdout_total: fields.int("out_total")?.max(out as i64) as u64,
+        stderr: String::from_utf8_lossy(stderr).into_owned(),
+        stderr_total: fields.int("err_total")?.max(err as i64) as u64,
+        files,
+    };
+    buf.drain(..at);
+    Ok(Some(run))
 }
 
 /// What the harness measured after the command.
@@ -54,6 +193,10 @@ pub struct Reply {
     pub stdout_total: u64,
     pub stderr: Vec<u8>,
     pub stderr_total: u64,
+    /// `CASES` only: the build ran and failed.
+    pub build_failed: bool,
+    /// `CASES` only: the case frames that came before this reply.
+    pub cases: Option<Vec<CaseRun>>,
 }
 
 /// Take one complete reply off the front of `buf`. `Ok(None)`: not all of it arrived yet.
@@ -66,7 +209,7 @@ pub fn take_reply(buf: &mut Vec<u8>, output_cap: u64) -> Result<Option<Reply>, S
         };
     };
     let header = std::str::from_utf8(&buf[..end]).map_err(|_| "reply header is not text")?;
-    let fields = Fields::parse(header)?;
+    let fields = Fields::parse(header, "DONE")?;
     let (out, err, report) = (
         fields.len("out")?,
         fields.len("err")?,
@@ -109,6 +252,8 @@ pub fn take_reply(buf: &mut Vec<u8>, output_cap: u64) -> Result<Option<Reply>, S
         stdout_total: fields.int("out_total")?.max(out as i64) as u64,
         stderr: buf[body + out..body + out + err].to_vec(),
         stderr_total: fields.int("err_total")?.max(err as i64) as u64,
+        build_failed: fields.get("build")? == "failed",
+        cases: None,
     };
     buf.drain(..body + out + err + report);
     Ok(Some(reply))
@@ -129,6 +274,10 @@ impl Reply {
             stdout: capture(&self.stdout, self.stdout_total, output_cap),
             stderr: capture(&self.stderr, self.stderr_total, output_cap),
             report: self.trailer.report,
+            cases: self.cases.map(|runs| CasesEvidence {
+                build_failed: self.build_failed,
+                runs,
+            }),
             ..Default::default()
         }
     }
@@ -137,9 +286,9 @@ impl Reply {
 struct Fields<'a>(Vec<(&'a str, &'a str)>);
 
 impl<'a> Fields<'a> {
-    fn parse(header: &'a str) -> Result<Self, String> {
+    fn parse(header: &'a str, verb: &str) -> Result<Self, String> {
         let mut words = header.split(' ');
-        if words.next() != Some("DONE") {
+        if words.next() != Some(verb) {
             return Err(format!("unexpected reply `{header}`"));
         }
         words
@@ -172,7 +321,7 @@ mod tests {
     use super::*;
 
     const HEADER: &str = "DONE rc=1 cpu_usec=41 mem_peak=7 oom_kills=0 killed=none unpack=ok clean=1 \
-                          out_total=9 err_total=3 report_len=4 out=5 err=3 report=4\n";
+                          out_total=9 err_total=3 build=none cases=0 report_len=4 out=5 err=3 report=4\n";
 
     #[test]
     fn a_reply_arriving_in_pieces_is_taken_whole_and_once() {
@@ -201,7 +350,7 @@ mod tests {
             "5 bytes of stdout over a cap of 4"
         );
         for bad in [
-            "READY 2\n",
+            "READY 3\n",
             "DONE rc=x\n",
             "DONE rc=0 killed=maybe\n",
             "DONE rc=0 out=-1\n",
@@ -218,7 +367,7 @@ mod tests {
     #[test]
     fn kills_and_missing_figures_are_read() {
         let header = "DONE rc=137 cpu_usec= mem_peak= oom_kills= killed=timeout unpack=ok clean=0 \
-                      out_total=0 err_total=0 report_len=-2 out=0 err=0 report=0\n";
+                      out_total=0 err_total=0 build=failed cases=0 report_len=-2 out=0 err=0 report=0\n";
         let reply = take_reply(&mut header.as_bytes().to_vec(), 10)
             .unwrap()
             .unwrap();
@@ -226,6 +375,7 @@ mod tests {
         assert_eq!(reply.trailer.report, ReportState::TooLarge);
         assert_eq!(reply.trailer.cpu_usec, None);
         assert!(!reply.clean);
+        assert!(reply.build_failed);
     }
 
     #[test]
@@ -241,6 +391,85 @@ mod tests {
         assert_eq!(
             hex::decode(text.trim_end().rsplit(' ').next().unwrap()).unwrap(),
             b"w\0x"
+        );
+    }
+
+    #[test]
+    fn case_frames_carry_output_and_files_within_caps() {
+        let frame = format!(
+            "CASE rc=0 wall_ms=12 killed=none oom_kills=0 out_total=3 err_total=0 out=3 err=0 files=2\n\
+             4 \nFILE {} 2\nokFILE {} -1\nDONE",
+            hex::encode("out.txt"),
+            hex::encode("gone.csv")
+        );
+        let mut buf = frame.as_bytes().to_vec();
+        let run = take_case(&mut buf, 10, 2).unwrap().unwrap();
+        assert_eq!(run.stdout, "4 \n");
+        assert_eq!(run.wall_ms, 12);
+        assert_eq!(run.files["out.txt"], OutputFile::Present("ok".into()));
+        assert_eq!(run.files["gone.csv"], OutputFile::Missing);
+        assert_eq!(buf, b"DONE");
+        // Partial frames wait; frames over their caps are refused.
+        let mut partial = frame.as_bytes()[..frame.len() - 20].to_vec();
+        assert_eq!(take_case(&mut partial, 10, 2), Ok(None));
+        assert!(take_case(&mut frame.as_bytes().to_vec(), 2, 2).is_err());
+        assert!(take_case(&mut frame.as_bytes().to_vec(), 10, 1).is_err());
+        let killed = "CASE rc=137 wall_ms=2000 killed=timeout oom_kills=1 out_total=0 err_total=0 out=0 err=0 files=0\n";
+        let run = take_case(&mut killed.as_bytes().to_vec(), 10, 0)
+            .unwrap()
+            .unwrap();
+        assert_eq!(run.killed_for, Some(CaseKill::Timeout));
+        assert!(run.oom_killed);
+        assert_eq!(take_case(&mut b"DONE x".to_vec(), 10, 0), Ok(None));
+    }
+
+    #[test]
+    fn the_plan_lists_commands_inputs_and_outputs_but_no_expected_output() {
+        use crate::cases::{CaseSpec, Compare, ExpectedFile, FileFormat};
+        let io = IoSpec {
+            build: Some(vec!["/bin/sh".into(), "-c".into(), "make".into()]),
+            run: vec!["/tmp/prog".into()],
+            stop_at_first_failure: false,
+            compare: Compare::default(),
+            cases: vec![CaseSpec {
+                name: "1".into(),
+                stdin: ".crucible/cases/0000.in".into(),
+                args: vec!["".into()],
+                inputs: vec![("data.csv".into(), ".crucible/cases/0000/data.csv".into())],
+                timeout_ms: 1500,
+                expected_stdout: vec!["SECRET-ANSWER".into()],
+                expected_files: BTreeMap::from([(
+                    "out.json".to_string(),
+                    ExpectedFile {
+                        text: "SECRET-FILE".into(),
+                        format: FileFormat::Json,
+                    },
+                )]),
+                checker: None,
+            }],
+        };
+        let text = String::from_utf8(plan(&io)).unwrap();
+        assert!(!text.contains(&hex::encode("SECRET")) && !text.contains("SECRET"));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            format!(
+                "build 3:{},{},{}",
+                hex::encode("/bin/sh"),
+                hex::encode("-c"),
+                hex::encode("make")
+            )
+        );
+        assert_eq!(lines[1], format!("run 1:{}", hex::encode("/tmp/prog")));
+        assert_eq!(
+            lines[2],
+            format!(
+                "case 1500 1:{} 1: 2:{},{} 1:{}",
+                hex::encode(".crucible/cases/0000.in"),
+                hex::encode("data.csv"),
+                hex::encode(".crucible/cases/0000/data.csv"),
+                hex::encode("out.json")
+            )
         );
     }
 }

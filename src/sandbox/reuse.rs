@@ -99,7 +99,9 @@ impl Reuse {
             }
             Err(outcome) => {
                 host.retire(&slot.id);
-                without_reply(host, &slot.id, outcome).await?
+                let mut evidence = without_reply(host, &slot.id, outcome).await?;
+                evidence.cases = slot.partial_cases(spec);
+                evidence
             }
         };
         evidence.wall_ms = wall_ms;

@@ -2,6 +2,7 @@
 //! The fresh backend uses a slot once; the reuse backend keeps it for many executions, so an
 //! execution there costs no Docker API call at all.
 use super::harness_protocol::{self, READY, Reply};
+use crate::cases::{CaseRun, CaseVerdict, CasesEvidence, judge_case};
 use crate::docker::DockerError;
 use crate::docker::container::{Attached, Chunk, OutputStream};
 use crate::execution::ExecutionSpec;
@@ -23,6 +24,8 @@ pub struct Slot {
     stdout: Vec<u8>,
     diagnostics: Vec<u8>,
     ready: bool,
+    /// The case frames of the execution in flight, kept when it gets no reply.
+    cases: Vec<CaseRun>,
 }
 
 /// Why a slot gave no reply.
@@ -44,6 +47,7 @@ impl Slot {
             stdout: Vec::new(),
             diagnostics: Vec::new(),
             ready: false,
+            cases: Vec::new(),
         }
     }
 
@@ -82,20 +86,40 @@ impl Slot {
     }
 
     /// Run one execution. The request is sent at once (a fresh container's harness reads it when
-    /// it has started). `Err`: no reply; the caller judges from the outcome and retires the slot.
+    /// it has started). `Err`: no reply; the caller judges from the outcome (and the cases that
+    /// did report, `take_cases`) and retires the slot.
     pub async fn execute(&mut self, spec: &ExecutionSpec) -> Result<Reply, SlotOutcome> {
         let deadline = Instant::now() + spec.limits.timeout + ANSWER_GRACE;
         let payload = spec.payload.bytes();
-        let request = harness_protocol::request(
-            payload.len(),
-            spec.limits.timeout.as_millis(),
-            spec.limits.output_bytes,
-            &spec.command,
-            spec.split.as_ref().map(|s| s.worker.as_slice()),
-        );
+        let io = spec.expectation.io.as_ref();
+        self.cases.clear();
+        let (request, plan) = match io {
+            Some(io) => {
+                let plan = harness_protocol::plan(io);
+                let request = harness_protocol::cases_request(
+                    payload.len(),
+                    spec.limits.timeout.as_millis(),
+                    spec.limits.output_bytes,
+                    &plan,
+                    io.stop_at_first_failure,
+                );
+                (request, plan)
+            }
+            None => (
+                harness_protocol::request(
+                    payload.len(),
+                    spec.limits.timeout.as_millis(),
+                    spec.limits.output_bytes,
+                    &spec.command,
+                    spec.split.as_ref().map(|s| s.worker.as_slice()),
+                ),
+                Vec::new(),
+            ),
+        };
         let send = async {
             self.input.write_all(&request).await?;
             self.input.write_all(payload).await?;
+            self.input.write_all(&plan).await?;
             self.input.flush().await
         };
         match tokio::time::timeout_at(deadline, send).await {
@@ -109,8 +133,36 @@ impl Slot {
                 Err(e) => return Err(SlotOutcome::Broken(e)),
             };
             if ready {
-                match harness_protocol::take_reply(&mut self.stdout, spec.limits.output_bytes) {
-                    Ok(Some(reply)) => return Ok(reply),
+                if let Some(io) = io {
+                    let files_cap = io.cases.iter().map(|c| c.expected_files.len()).max();
+                    let case = harness_protocol::take_case(
+                        &mut self.stdout,
+                        spec.limits.output_bytes,
+                        files_cap.unwrap_or(0),
+                    );
+                    match case {
+                        Ok(Some(run)) => {
+                            self.case_reported(io, run, deadline).await?;
+                            continue;
+                        }
+                        Ok(None) => {}
+                        Err(e) => return Err(SlotOutcome::Broken(self.failed(&e))),
+                    }
+                }
+                // A case frame not all here yet.
+                let partial_case = io.is_some() && self.stdout.starts_with(b"CASE ");
+                let reply = if partial_case {
+                    Ok(None)
+                } else {
+                    harness_protocol::take_reply(&mut self.stdout, spec.limits.output_bytes)
+                };
+                match reply {
+                    Ok(Some(mut reply)) => {
+                        if io.is_some() {
+                            reply.cases = Some(std::mem::take(&mut self.cases));
+                        }
+                        return Ok(reply);
+                    }
                     Ok(None) => {}
                     Err(e) => return Err(SlotOutcome::Broken(self.failed(&e))),
                 }
@@ -121,6 +173,47 @@ impl Slot {
                 Err(_) => return Err(SlotOutcome::NoAnswer),
             }
         }
+    }
+
+    /// Keep one case's frame; with stop-at-first-failure, tell the harness whether to go on
+    /// (it cannot tell a wrong answer: the expected output is not there).
+    async fn case_reported(
+        &mut self,
+        io: &crate::cases::IoSpec,
+        run: CaseRun,
+        deadline: Instant,
+    ) -> Result<(), SlotOutcome> {
+        let Some(case) = io.cases.get(self.cases.len()) else {
+            return Err(SlotOutcome::Broken(
+                self.failed("its harness reported more cases than were sent"),
+            ));
+        };
+        let passed = judge_case(case, &io.compare, &run).0 == CaseVerdict::Passed;
+        self.cases.push(run);
+        if io.stop_at_first_failure {
+            let answer: &[u8] = if passed { b"GO\n" } else { b"STOP\n" };
+            let sent = async {
+                self.input.write_all(answer).await?;
+                self.input.flush().await
+            };
+            match tokio::time::timeout_at(deadline, sent).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    return Err(SlotOutcome::Broken(self.failed(&format!("send: {e}"))));
+                }
+                Err(_) => return Err(SlotOutcome::NoAnswer),
+            }
+        }
+        Ok(())
+    }
+
+    /// The per-case results that arrived before an I/O execution got no reply (it timed out or
+    /// its harness was killed): they stand.
+    pub fn partial_cases(&mut self, spec: &ExecutionSpec) -> Option<CasesEvidence> {
+        spec.expectation.io.as_ref().map(|_| CasesEvidence {
+            build_failed: false,
+            runs: std::mem::take(&mut self.cases),
+        })
     }
 
     /// Close stdin: the harness exits once it has answered (a fresh container's end).

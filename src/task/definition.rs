@@ -1,12 +1,14 @@
 //! A task: `tasks/<id>/task.toml` plus the task's own files (tests, fixtures) and a reference
 //! solution under `reference/`.
 use super::language::Language;
+use crate::cases::{Checker, Compare, DEFAULT_TOLERANCE, LoadedCase, load_cases};
 use crate::execution::JudgeKind;
 use crate::limits::{Limits, parse_bytes, parse_duration};
 use crate::testreport::ReportFormat;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub const TASK_FILE: &str = "task.toml";
 /// Directory of the reference solution inside a task directory (never sent with a candidate).
@@ -44,6 +46,43 @@ pub struct TaskFile {
     pub tags: Vec<String>,
     /// Where the tests run relative to the candidate (default: in its process).
     pub judge: Option<JudgeFile>,
+    /// Structured stdin/stdout cases judged outside the container; `test_command` and `report`
+    /// are then unused.
+    pub io: Option<IoFile>,
+}
+
+/// `[io]`: the task is a set of stdin/stdout cases.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IoFile {
+    /// A directory of `<name>.in` / `<name>.out` pairs, or a `.jsonl` file, in the task.
+    pub cases: String,
+    #[serde(default)]
+    pub checker: Checker,
+    pub abs_tol: Option<f64>,
+    pub rel_tol: Option<f64>,
+    #[serde(default)]
+    pub case_insensitive: bool,
+    /// Shell command run once before the cases (default per language).
+    pub build: Option<String>,
+    /// Shell command of one case; the case's args follow (default per language).
+    pub run: Option<String>,
+    /// Each case's limit (default: the task's timeout).
+    pub case_timeout: Option<String>,
+    #[serde(default)]
+    pub stop_at_first_failure: bool,
+}
+
+/// A loaded I/O task's cases and how they run.
+#[derive(Debug, Clone)]
+pub struct IoTask {
+    pub build: Option<String>,
+    pub run: String,
+    pub compare: Compare,
+    pub stop_at_first_failure: bool,
+    /// Every case's limit, its own or the task's.
+    pub case_timeouts: Vec<Duration>,
+    pub cases: Vec<LoadedCase>,
 }
 
 /// `[judge]`: `kind = "calls"` runs the tests in a trusted process that calls the candidate's
@@ -107,6 +146,8 @@ pub struct Task {
     pub hidden: Vec<String>,
     /// The test cases' names from `expected_tests.txt` (empty: not recorded).
     pub test_names: Vec<String>,
+    /// Structured stdin/stdout cases (`[io]`).
+    pub io: Option<IoTask>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -174,11 +215,32 @@ impl Task {
                 "candidate.files must name at least one file".into(),
             ));
         }
-        let limits = file.limits.apply(defaults).map_err(invalid)?;
-        let files = read_task_files(dir).map_err(|source| TaskError::Read {
+        let mut limits = file.limits.apply(defaults).map_err(invalid)?;
+        let mut files = read_task_files(dir).map_err(|source| TaskError::Read {
             path: dir.to_path_buf(),
             source,
         })?;
+        let io = match &file.io {
+            Some(io_file) => {
+                if file.judge.is_some() {
+                    return Err(invalid(
+                        "[io] and [judge] exclude each other: an I/O task is judged outside the container"
+                            .into(),
+                    ));
+                }
+                let io = load_io(dir, io_file, &file, language, &files, limits.timeout)
+                    .map_err(invalid)?;
+                // The expected outputs stay with crucible: no case file is ever a payload file.
+                let root = io_file.cases.trim_end_matches('/');
+                files.retain(|f, _| f != root && !f.starts_with(&format!("{root}/")));
+                if file.limits.timeout.is_none() {
+                    // The run's default covers the build; every case adds its own limit.
+                    limits.timeout += io.case_timeouts.iter().sum::<Duration>();
+                }
+                Some(io)
+            }
+            None => None,
+        };
         for f in &file.candidate.files {
             if files.contains_key(f) {
                 return Err(invalid(format!(
@@ -242,6 +304,7 @@ impl Task {
             )));
         }
         Ok(Task {
+            io,
             judge: judge.kind,
             calls_spec: judge.spec,
             hidden: judge.hidden,
@@ -299,6 +362,126 @@ impl Task {
         match &self.setup_command {
             Some(setup) => format!("{{ {setup}\n}} || exit 3\n{}", self.test_command),
             None => self.test_command.clone(),
+        }
+    }
+}
+
+/// The `[io]` table with the language's defaults applied and the cases read.
+fn load_io(
+    dir: &Path,
+    io: &IoFile,
+    file: &TaskFile,
+    language: Language,
+    files: &BTreeMap<String, Vec<u8>>,
+    task_timeout: Duration,
+) -> Result<IoTask, String> {
+    let cases_path = dir.join(&io.cases);
+    if io.cases.starts_with('/') || io.cases.split('/').any(|c| c == "..") {
+        return Err(format!(
+            "io.cases `{}` must be a path inside the task",
+            io.cases
+        ));
+    }
+    let cases = load_cases(&cases_path).map_err(|e| format!("io.cases: {e}"))?;
+    if cases.len() != file.test_cases as usize {
+        return Err(format!(
+            "io.cases holds {} cases but test_cases = {}",
+            cases.len(),
+            file.test_cases
+        ));
+    }
+    for (name, tol) in [("abs_tol", io.abs_tol), ("rel_tol", io.rel_tol)] {
+        if tol.is_some_and(|t| !(t.is_finite() && t >= 0.0)) {
+            return Err(format!("io.{name} must be a finite number >= 0"));
+        }
+    }
+    let case_timeout = match &io.case_timeout {
+        Some(t) => parse_duration(t).map_err(|e| format!("io.case_timeout: {e}"))?,
+        None => task_timeout,
+    };
+    let root = io.cases.trim_end_matches('/');
+    for case in &cases {
+        for path in case.files.keys().chain(case.expected_files.keys()) {
+            let clash = file.candidate.files.contains(path)
+                || (files.contains_key(path) && !path.starts_with(&format!("{root}/")));
+            if clash {
+                return Err(format!(
+                    "case `{}`: file `{path}` is a task or candidate file",
+                    case.name
+                ));
+            }
+        }
+    }
+    let (default_build, default_run) = io_defaults(language, &file.candidate.files, files);
+    let run = io
+        .run
+        .clone()
+        .or(default_run)
+        .ok_or_else(|| format!("io.run is needed: {} has no default", language.as_str()))?;
+    Ok(IoTask {
+        build: io.build.clone().or(default_build),
+        run,
+        compare: Compare {
+            checker: io.checker,
+            abs_tol: io.abs_tol.unwrap_or(DEFAULT_TOLERANCE),
+            rel_tol: io.rel_tol.unwrap_or(DEFAULT_TOLERANCE),
+            case_insensitive: io.case_insensitive,
+        },
+        stop_at_first_failure: io.stop_at_first_failure,
+        case_timeouts: cases
+            .iter()
+            .map(|c| c.timeout.unwrap_or(case_timeout))
+            .collect(),
+        cases,
+    })
+}
+
+/// The default build and run commands of an I/O task, from its language and candidate files.
+fn io_defaults(
+    language: Language,
+    candidate: &[String],
+    files: &BTreeMap<String, Vec<u8>>,
+) -> (Option<String>, Option<String>) {
+    let first = candidate.first().cloned().unwrap_or_default();
+    let prog = Some("/tmp/prog".to_string());
+    match language {
+        Language::Python => (None, Some(format!("python3 {first}"))),
+        Language::Node => (None, Some(format!("node {first}"))),
+        Language::Cpp if first.ends_with(".c") => {
+            let sources: Vec<&str> = candidate
+                .iter()
+                .filter(|f| f.ends_with(".c"))
+                .map(String::as_str)
+                .collect();
+            let build = format!("gcc -O2 -std=gnu11 -o /tmp/prog {} -lm", sources.join(" "));
+            (Some(build), prog)
+        }
+        Language::Cpp => (
+            Some(format!("g++ -O2 -std=gnu++17 -o /tmp/prog {first}")),
+            prog,
+        ),
+        // The image's go.work names /work/go.mod; without one, build in GOPATH mode.
+        Language::Go if files.contains_key("go.mod") || candidate.iter().any(|f| f == "go.mod") => {
+            (Some("go build -o /tmp/prog .".into()), prog)
+        }
+        Language::Go => (
+            Some("GO111MODULE=off GOWORK=off go build -o /tmp/prog .".into()),
+            prog,
+        ),
+        Language::Rust => (
+            Some(format!("rustc -O --edition 2021 -o /tmp/prog {first}")),
+            prog,
+        ),
+        Language::Java => {
+            let sources: Vec<&str> = candidate
+                .iter()
+                .filter(|f| f.ends_with(".java"))
+                .map(String::as_str)
+                .collect();
+            (
+                Some(format!("javac -d /tmp/classes {}", sources.join(" "))),
+                Some("java -cp /tmp/classes Main".into()),
+            )
         }
     }
 }
@@ -399,4 +582,157 @@ fn read_task_files(dir: &Path) -> std::io::Result<BTreeMap<String, Vec<u8>>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let d =
+            std::env::temp_dir().join(format!("crucible-io-task-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        for (path, text) in files {
+            let p = d.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        d
+    }
+
+    fn toml(language: &str, file: &str, cases: u32, io: &str) -> String {
+        format!(
+            "id = \"io-x\"\ntitle = \"t\"\nlanguage = \"{language}\"\nprice_usd = 1\ndescription = \"d\"\n\
+             test_cases = {cases}\n[candidate]\nfiles = [\"{file}\"]\n[io]\n{io}\n"
+        )
+    }
+
+    #[test]
+    fn an_io_task_keeps_its_expected_outputs_out_of_the_task_files() {
+        let d = scratch(
+            "files",
+            &[
+                (
+                    "task.toml",
+                    &toml(
+                        "cpp",
+                        "solution.cpp",
+                        2,
+                        "cases = \"cases\"\ncase_timeout = \"2s\"",
+                    ),
+                ),
+                ("cases/a.in", "1"),
+                ("cases/a.out", "SECRET"),
+                ("cases/b.in", "2"),
+                ("cases/b.out", "SECRET"),
+                ("notes/readme.txt", "public"),
+            ],
+        );
+        let t = Task::load(&d, &Limits::default()).unwrap();
+        assert_eq!(t.files.keys().collect::<Vec<_>>(), ["notes/readme.txt"]);
+        let io = t.io.as_ref().unwrap();
+        assert_eq!(
+            io.build.as_deref(),
+            Some("g++ -O2 -std=gnu++17 -o /tmp/prog solution.cpp")
+        );
+        assert_eq!(io.run, "/tmp/prog");
+        // No [limits] timeout: the run's default for the build plus every case's limit.
+        assert_eq!(t.limits.timeout, Duration::from_secs(14));
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn io_tables_are_checked() {
+        for (language, file, cases, io, says) in [
+            (
+                "cpp",
+                "solution.cpp",
+                3,
+                "cases = \"cases\"",
+                "holds 2 cases but test_cases = 3",
+            ),
+            (
+                "cpp",
+                "solution.cpp",
+                2,
+                "cases = \"cases\"\nabs_tol = -1.0",
+                "abs_tol",
+            ),
+            (
+                "cpp",
+                "solution.cpp",
+                2,
+                "cases = \"../cases\"",
+                "inside the task",
+            ),
+            (
+                "cpp",
+                "solution.cpp",
+                2,
+                "cases = \"cases\"\nchecker = \"fuzzy\"",
+                "fuzzy",
+            ),
+            ("cpp", "solution.cpp", 2, "cases = \"missing\"", "io.cases"),
+        ] {
+            let d = scratch(
+                "checked",
+                &[
+                    ("task.toml", &toml(language, file, cases, io)),
+                    ("cases/a.in", ""),
+                    ("cases/a.out", "1"),
+                    ("cases/b.in", ""),
+                    ("cases/b.out", "2"),
+                ],
+            );
+            let e = Task::load(&d, &Limits::default()).unwrap_err().to_string();
+            assert!(e.contains(says), "{io}: {e}");
+            std::fs::remove_dir_all(&d).unwrap();
+        }
+    }
+
+    #[test]
+    fn each_language_has_a_default_build_and_run() {
+        let none = BTreeMap::new();
+        let files = |f: &str| vec![f.to_string()];
+        assert_eq!(
+            io_defaults(Language::Python, &files("s.py"), &none),
+            (None, Some("python3 s.py".into()))
+        );
+        assert_eq!(
+            io_defaults(Language::Node, &files("s.js"), &none),
+            (None, Some("node s.js".into()))
+        );
+        assert_eq!(
+            io_defaults(Language::Cpp, &files("s.c"), &none)
+                .0
+                .as_deref(),
+            Some("gcc -O2 -std=gnu11 -o /tmp/prog s.c -lm")
+        );
+        assert!(
+            io_defaults(Language::Go, &files("main.go"), &none)
+                .0
+                .unwrap()
+                .contains("GO111MODULE=off")
+        );
+        let with_mod = BTreeMap::from([("go.mod".to_string(), Vec::new())]);
+        assert_eq!(
+            io_defaults(Language::Go, &files("main.go"), &with_mod)
+                .0
+                .as_deref(),
+            Some("go build -o /tmp/prog .")
+        );
+        assert_eq!(
+            io_defaults(Language::Rust, &files("s.rs"), &none)
+                .0
+                .as_deref(),
+            Some("rustc -O --edition 2021 -o /tmp/prog s.rs")
+        );
+        assert_eq!(
+            io_defaults(Language::Java, &files("Main.java"), &none),
+            (
+                Some("javac -d /tmp/classes Main.java".into()),
+                Some("java -cp /tmp/classes Main".into())
+            )
+        );
+    }
 }

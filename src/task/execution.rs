@@ -1,6 +1,7 @@
 //! A task plus a candidate's files → one execution spec: the payload, the commands, and what the
 //! execution is judged against.
-use super::definition::{Task, is_hidden};
+use super::definition::{IoTask, Task, is_hidden};
+use crate::cases::{CaseSpec, IoSpec};
 use crate::execution::{ExecutionSpec, Expectation, JudgeKind, SplitJudge};
 use crate::sandbox::{Payload, PayloadError, PayloadLimits};
 use std::collections::BTreeMap;
@@ -16,6 +17,9 @@ pub fn execution_spec(
     candidate: &BTreeMap<String, Vec<u8>>,
     run_id: Option<&str>,
 ) -> Result<ExecutionSpec, PayloadError> {
+    if let Some(io) = &task.io {
+        return io_spec(task, io, candidate, run_id);
+    }
     let mut harness = BTreeMap::new();
     let (command, split) = match (task.judge, &task.calls_spec) {
         (JudgeKind::Calls, Some(spec)) => {
@@ -61,8 +65,79 @@ pub fn execution_spec(
                 JudgeKind::InProcess => task.language.error_exit_codes().to_vec(),
             },
             judge: task.judge,
+            io: None,
         },
         split,
+        run_id: run_id.map(str::to_string),
+        task_id: Some(task.id.clone()),
+    })
+}
+
+/// Where case `i`'s inputs travel in the payload (root's, read-only; the harness copies input
+/// files into place for the case and feeds the stdin file itself).
+fn case_dir(i: usize) -> String {
+    format!(".crucible/cases/{i:04}")
+}
+
+/// An I/O task: the payload holds the task's files, the candidate's and the cases' inputs only;
+/// the expected outputs go into the expectation, which never leaves crucible.
+fn io_spec(
+    task: &Task,
+    io: &IoTask,
+    candidate: &BTreeMap<String, Vec<u8>>,
+    run_id: Option<&str>,
+) -> Result<ExecutionSpec, PayloadError> {
+    let mut inputs = BTreeMap::new();
+    let mut cases = Vec::new();
+    for (i, (case, timeout)) in io.cases.iter().zip(&io.case_timeouts).enumerate() {
+        let stdin = format!("{}.in", case_dir(i));
+        inputs.insert(stdin.clone(), case.stdin.clone());
+        let mut placed = Vec::new();
+        for (path, bytes) in &case.files {
+            let source = format!("{}/{path}", case_dir(i));
+            inputs.insert(source.clone(), bytes.clone());
+            placed.push((path.clone(), source));
+        }
+        cases.push(CaseSpec {
+            name: case.name.clone(),
+            stdin,
+            args: case.args.clone(),
+            inputs: placed,
+            timeout_ms: timeout.as_millis().max(1) as u64,
+            expected_stdout: case.expected_stdout.clone(),
+            expected_files: case.expected_files.clone(),
+            checker: case.checker,
+        });
+    }
+    let payload = Payload::from_layers(
+        &[&task.files, &inputs, candidate],
+        &PayloadLimits::default(),
+        &|_| false,
+    )?;
+    let shell = |script: String| vec!["/bin/sh".to_string(), "-c".into(), script];
+    // The case's args follow the run command as "$@".
+    let mut run = shell(format!("{} \"$@\"", io.run));
+    run.push("crucible-case".into());
+    Ok(ExecutionSpec {
+        image: task.image.clone(),
+        command: run.clone(),
+        payload,
+        limits: task.limits.clone(),
+        expectation: Expectation {
+            report: None,
+            declared_tests: task.test_cases,
+            test_names: Vec::new(),
+            error_exit_codes: Vec::new(),
+            judge: JudgeKind::InProcess,
+            io: Some(IoSpec {
+                build: io.build.clone().map(shell),
+                run,
+                stop_at_first_failure: io.stop_at_first_failure,
+                compare: io.compare,
+                cases,
+            }),
+        },
+        split: None,
         run_id: run_id.map(str::to_string),
         task_id: Some(task.id.clone()),
     })

@@ -10,8 +10,8 @@ pub use candidates::{
     scan_candidate_dir,
 };
 pub use definition::{
-    CandidateSpec, EXPECTED_TESTS_FILE, JudgeFile, LimitsFile, REFERENCE_DIR, STUB_DIR, TASK_FILE,
-    Task, TaskError, TaskFile, is_hidden,
+    CandidateSpec, EXPECTED_TESTS_FILE, IoFile, IoTask, JudgeFile, LimitsFile, REFERENCE_DIR,
+    STUB_DIR, TASK_FILE, Task, TaskError, TaskFile, is_hidden,
 };
 pub use execution::execution_spec;
 pub use language::Language;
