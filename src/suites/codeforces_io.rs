@@ -25,10 +25,21 @@ pub const CANDIDATES_FILE: &str = "_candidates/memory-baseline.jsonl";
 pub const MEMORY_BASELINE_MODEL: &str = "memory-baseline";
 /// ExecEval's number tolerance.
 pub const TOLERANCE: f64 = 1e-9;
-/// Limits: generous (Codeforces' own limits are 1–2 s and 256 MB per test; the interpreters and
-/// the build need more, and every case runs in the same container).
-pub const TASK_TIMEOUT: &str = "180s";
+/// Limits: generous (Codeforces' own limits are 1–2 s and 256 MB per test, on faster machines;
+/// every case runs in the same container, so the task's timeout grows with its cases).
 pub const TASK_MEMORY: &str = "512MiB";
+/// The task's timeout: this much for the build and start-up...
+pub const TASK_TIMEOUT_BASE_SECS: u64 = 60;
+/// ...plus this much per case.
+pub const TASK_TIMEOUT_PER_CASE_SECS: u64 = 3;
+
+/// The whole task's timeout for `cases` cases.
+pub fn task_timeout(cases: usize) -> String {
+    format!(
+        "{}s",
+        TASK_TIMEOUT_BASE_SECS + TASK_TIMEOUT_PER_CASE_SECS * cases as u64
+    )
+}
 
 /// The languages of the data set and how each runs here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -92,21 +103,21 @@ impl CfLanguage {
                 file: "solution.c",
                 build: Some("gcc -O2 -std=gnu11 -DONLINE_JUDGE -o /tmp/prog solution.c -lm"),
                 run: "/tmp/prog",
-                case_timeout: "5s",
+                case_timeout: "10s",
             }),
             CfLanguage::Cpp => Some(Runtime {
                 language: "cpp",
                 file: "solution.cpp",
                 build: Some("g++ -O2 -std=gnu++17 -DONLINE_JUDGE -o /tmp/prog solution.cpp"),
                 run: "/tmp/prog",
-                case_timeout: "5s",
+                case_timeout: "10s",
             }),
             CfLanguage::Python => Some(Runtime {
                 language: "python",
                 file: "solution.py",
                 build: None,
                 run: "python3 solution.py",
-                case_timeout: "10s",
+                case_timeout: "20s",
             }),
             // No C# (Mono) image.
             CfLanguage::CSharp => None,
@@ -364,7 +375,7 @@ pub fn to_task(rec: &CodeforcesRecord) -> Result<Option<CfTask>, String> {
             case_timeout: rt.case_timeout.into(),
         },
         limits: IoLimits {
-            timeout: TASK_TIMEOUT.into(),
+            timeout: task_timeout(lines.len()),
             memory: TASK_MEMORY.into(),
         },
     };
@@ -1053,8 +1064,8 @@ mod tests {
         );
         assert!(io["build"].as_str().unwrap().ends_with("solution.c -lm"));
         assert_eq!(io["run"].as_str(), Some("/tmp/prog"));
-        assert_eq!(io["case_timeout"].as_str(), Some("5s"));
-        assert_eq!(v["limits"]["timeout"].as_str(), Some(TASK_TIMEOUT));
+        assert_eq!(io["case_timeout"].as_str(), Some("10s"));
+        assert_eq!(v["limits"]["timeout"].as_str(), Some("66s"));
         assert_eq!(v["limits"]["memory"].as_str(), Some(TASK_MEMORY));
         let keys: Vec<&String> = v.as_table().unwrap().keys().collect();
         for k in keys {
