@@ -90,7 +90,11 @@ fn import_codeforces_io(args: &ImportArgs) -> anyhow::Result<i32> {
         args.out.display()
     );
     for (lang, (records, cases)) in &s.skipped_languages {
-        println!("not imported: {records} {lang} problems ({cases} cases): no image runs them");
+        let why = match CfLanguage::from_dataset(lang) {
+            Some(l) if l.has_image() => "not selected by --language",
+            _ => "no image runs them",
+        };
+        println!("not imported: {records} {lang} problems ({cases} cases): {why}");
     }
     if let Some(path) = &s.candidates {
         println!(

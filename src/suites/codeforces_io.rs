@@ -96,6 +96,11 @@ impl CfLanguage {
         }
     }
 
+    /// Whether an image here runs the language (all but C#).
+    pub fn has_image(self) -> bool {
+        self.runtime().is_some()
+    }
+
     /// (task language, candidate file, build command, run command, per-case timeout).
     /// `-DONLINE_JUDGE` as Codeforces compiles (solutions guard local file input with it).
     fn runtime(self) -> Option<Runtime> {
