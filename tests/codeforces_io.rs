@@ -1,4 +1,5 @@
-//! Import CodeScope's Codeforces problems from `../shared/data` and check the I/O tasks emitted.
+//! Import CodeScope's Codeforces problems from `../shared/data` and check the I/O tasks emitted;
+//! check the shape of the data-analysis sample tasks (`tasks/data-*`).
 //!
 //! Without the data (and without CI) the tests say so and return; under CI it must be there.
 //! Running the tasks needs the I/O task kind; this checks the files only.
@@ -135,4 +136,58 @@ fn the_real_file_gives_91_tasks_and_3569_cases() {
         61 + 30
     );
     std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// The data-analysis sample tasks (`tasks/data-*`) are I/O tasks of the same format: `[io]`,
+/// the python-data image, as many cases as declared, a reference and the three sample models.
+#[test]
+fn the_data_sample_tasks_are_well_formed_io_tasks() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tasks");
+    let mut found = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("data-") {
+            continue;
+        }
+        found += 1;
+        let toml: toml::Value =
+            toml::from_str(&std::fs::read_to_string(dir.join("task.toml")).unwrap()).unwrap();
+        assert_eq!(toml["id"].as_str(), Some(name.as_str()));
+        assert_eq!(toml["language"].as_str(), Some("python"));
+        assert_eq!(toml["image"].as_str(), Some("crucible/python-data:latest"));
+        assert!(toml["price_usd"].as_float().unwrap() > 0.0, "{name}");
+        assert!(toml.get("test_command").is_none(), "{name}");
+        let io = &toml["io"];
+        assert!(
+            ["numbers", "lines"].contains(&io["checker"].as_str().unwrap()),
+            "{name}"
+        );
+        let cases: Vec<serde_json::Value> =
+            std::fs::read_to_string(dir.join(io["cases"].as_str().unwrap()))
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+        assert_eq!(
+            cases.len() as i64,
+            toml["test_cases"].as_integer().unwrap(),
+            "{name}"
+        );
+        for c in &cases {
+            assert!(c["name"].is_string() && c["stdin"].is_string(), "{name}");
+            assert!(c["expected_stdout"].is_string(), "{name}");
+            // Every case brings its fixture.
+            assert!(
+                c["files"].as_object().is_some_and(|f| !f.is_empty()),
+                "{name}"
+            );
+        }
+        assert!(dir.join("reference/solution.py").is_file(), "{name}");
+        for model in ["model-strong", "model-chaotic", "model-sloppy"] {
+            let cand = root.join("_candidates").join(model).join(&name);
+            assert!(cand.join("solution.py").is_file(), "{}", cand.display());
+        }
+    }
+    assert!(found >= 3, "only {found} data-* tasks");
 }
