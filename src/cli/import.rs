@@ -1,4 +1,4 @@
-//! `crucible import humaneval|humaneval-x|mbpp <file> --out DIR [--language L]`
+//! `crucible import humaneval|humaneval-x|mbpp|codeforces-io <file> --out DIR [--language L]`
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use crucible::suites::{Suite, import};
@@ -13,6 +13,8 @@ pub enum SuiteArg {
     HumanevalX,
     /// MBPP (mbpp.jsonl)
     Mbpp,
+    /// CodeScope's Codeforces stdin/stdout problems (codeforces_io.jsonl.gz); --language c|cpp|python
+    CodeforcesIo,
 }
 
 /// Turn a public suite into crucible task directories (one per problem).
@@ -26,7 +28,7 @@ pub struct ImportArgs {
     #[arg(long)]
     pub out: PathBuf,
     /// HumanEval-X language: python, cpp, java, js, go, rust. Default: taken from the file name
-    /// (`humaneval_<lang>.jsonl.gz`).
+    /// (`humaneval_<lang>.jsonl.gz`). codeforces-io: c, cpp, python, comma-separated (default all).
     #[arg(long)]
     pub language: Option<String>,
 }
@@ -37,6 +39,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<i32> {
         SuiteArg::Humaneval => Suite::HumanEval,
         SuiteArg::Mbpp => Suite::Mbpp,
         SuiteArg::HumanevalX => Suite::HumanEvalX(humaneval_x_language(&args)?),
+        SuiteArg::CodeforcesIo => return import_codeforces_io(&args),
     };
     let summary = import(suite, &args.file, &args.out)
         .with_context(|| format!("importing {} from {}", suite.name(), args.file.display()))?;
@@ -58,6 +61,51 @@ pub fn run(args: ImportArgs) -> anyhow::Result<i32> {
         bail!("{} holds no importable problem", args.file.display());
     }
     Ok(if summary.errors.is_empty() { 0 } else { 1 })
+}
+
+/// Exit code as for `run`; prints records read, tasks and cases written, languages skipped.
+fn import_codeforces_io(args: &ImportArgs) -> anyhow::Result<i32> {
+    use crucible::suites::codeforces_io::{CfLanguage, import};
+    let languages = match &args.language {
+        Some(list) => list
+            .split(',')
+            .map(|l| {
+                CfLanguage::parse(l.trim()).with_context(|| {
+                    format!("unknown Codeforces language `{l}` (one of: c, cpp, python)")
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?,
+        None => Vec::new(),
+    };
+    let s = import(&args.file, &args.out, &languages)
+        .with_context(|| format!("importing codeforces-io from {}", args.file.display()))?;
+    for e in &s.errors {
+        eprintln!("skipped {e}");
+    }
+    println!(
+        "read {} records; imported {} codeforces-io tasks ({} cases) into {}",
+        s.records,
+        s.written.len(),
+        s.cases,
+        args.out.display()
+    );
+    for (lang, (records, cases)) in &s.skipped_languages {
+        let why = match CfLanguage::from_dataset(lang) {
+            Some(l) if l.has_image() => "not selected by --language",
+            _ => "no image runs them",
+        };
+        println!("not imported: {records} {lang} problems ({cases} cases): {why}");
+    }
+    if let Some(path) = &s.candidates {
+        println!(
+            "memory-baseline solutions (model memory-baseline): {}",
+            path.display()
+        );
+    }
+    if s.written.is_empty() {
+        bail!("{} holds no importable problem", args.file.display());
+    }
+    Ok(if s.errors.is_empty() { 0 } else { 1 })
 }
 
 fn humaneval_x_language(args: &ImportArgs) -> anyhow::Result<Language> {

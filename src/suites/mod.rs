@@ -4,6 +4,7 @@
 //! An imported task is a plain task (see `crate::task`): nothing downstream knows it came from a
 //! suite. Each task ships a small runner that rebuilds the suite's own "one program" semantics
 //! and writes a report to `$CRUCIBLE_REPORT`.
+pub mod codeforces_io;
 pub mod completions;
 pub mod humaneval;
 pub mod humaneval_x;
