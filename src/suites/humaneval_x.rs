@@ -7,15 +7,14 @@
 //!
 //! | lang   | candidate          | how it runs                                                        |
 //! |--------|--------------------|--------------------------------------------------------------------|
-//! | python | `solution.py`      | `tests/run.py`: helper imports, candidate, test in one namespace   |
+//! | python | `solution.py`      | `calls.py` script mode: helper imports (`prelude.py`, both processes), then the test in the judge calling the candidate's process |
 //! | cpp    | `solution.cpp`     | `tests/main.cpp` = missing helper headers + `#include` + test; g++ -std=c++11, exit code |
 //! | java   | `Solution.java`    | candidate + "\n" + test as `Main.java`; javac; `java Main` exit code |
 //! | js     | `solution.js`      | `tests/run.js`: candidate + "\n" + test as one module; any output fails |
 //! | go     | `solution.go`      | `tests/assemble_go.awk` builds `run/main_test.go`; `go test -json` |
 //! | rust   | `src/solution.rs`  | `src/main.rs` includes the candidate and the test; `tests/run_rust.sh`: `rustc --test` with the image's pre-built rand/regex/md5 |
 use super::runners::{
-    EXIT_CODE_RUNNER, GO_ASSEMBLER, NODE_RUNNER, PYTHON_RUNNER, PYTHON_RUNNER_PATH,
-    PYTHON_SPEC_PATH, PYTHON_TEST_COMMAND, PythonCase, PythonSpec, RUST_RUNNER,
+    EXIT_CODE_RUNNER, GO_ASSEMBLER, JudgeKind, NODE_RUNNER, PythonProblem, RUST_RUNNER,
 };
 use super::rust_source::count_active_tests;
 use super::task_out::{CandidateToml, ImportedTask, LimitsToml, TaskToml, dir_name_for};
@@ -163,7 +162,12 @@ fn timeout(language: Language) -> &'static str {
     }
 }
 
-pub fn to_task(language: Language, rec: &HumanEvalXRecord) -> Result<ImportedTask, String> {
+/// `judge` applies to Python; the other languages run their compiled test program as before.
+pub fn to_task(
+    language: Language,
+    rec: &HumanEvalXRecord,
+    judge: JudgeKind,
+) -> Result<ImportedTask, String> {
     let expected = format!("{}/", id_prefix(language));
     if !rec.task_id.starts_with(&expected) {
         return Err(format!(
@@ -176,27 +180,22 @@ pub fn to_task(language: Language, rec: &HumanEvalXRecord) -> Result<ImportedTas
     let mut files = BTreeMap::new();
     let mut reference = BTreeMap::new();
     let mut test_cases = 1;
+    let mut judge_table = None;
     let (candidate, prefix, test_command, report): (&str, &str, Option<String>, ReportFormat) =
         match language {
             Language::Python => {
-                let spec = PythonSpec {
-                    module: "solution".into(),
-                    prelude: Some("tests/prelude.py".into()),
-                    candidate: "solution.py".into(),
+                let problem = PythonProblem {
+                    prelude: Some(PYTHON_PRELUDE.into()),
                     setup: None,
-                    cases: vec![PythonCase {
-                        name: id.clone(),
-                        file: "tests/test.py".into(),
-                    }],
+                    cases: vec![(id.clone(), "tests/test.py".into(), rec.test.clone())],
+                    entry_points: Vec::new(),
                 };
-                files.insert("tests/prelude.py".into(), PYTHON_PRELUDE.into());
-                files.insert("tests/test.py".into(), rec.test.clone());
-                files.insert(PYTHON_RUNNER_PATH.into(), PYTHON_RUNNER.into());
-                files.insert(PYTHON_SPEC_PATH.into(), spec.to_json());
+                let judging = problem.add_files(judge, &mut files);
+                judge_table = judging.judge;
                 (
                     "solution.py",
                     "prompt.py",
-                    Some(PYTHON_TEST_COMMAND.into()),
+                    judging.test_command,
                     ReportFormat::Simple,
                 )
             }
@@ -309,6 +308,7 @@ pub fn to_task(language: Language, rec: &HumanEvalXRecord) -> Result<ImportedTas
             limits: LimitsToml {
                 timeout: timeout(language).into(),
             },
+            judge: judge_table,
         },
         files,
         reference,
