@@ -465,7 +465,11 @@ class Worker:
             for name in wanted:
                 if type(name) is str and name in namespace:
                     value = namespace[name]
-                    names[name] = self.describe_module(name, value) or {"value": self.enc(value)}
+                    try:
+                        entry = self.describe_module(name, value) or {"value": self.enc(value)}
+                    except BoundaryError:  # too deep for a value: the judge gets a handle
+                        entry = {"value": self.handle_of(value)}
+                    names[name] = entry
         return {"module": self.handle_of(module), "names": names}
 
     def serve(self, rfd, wfd):
@@ -575,7 +579,7 @@ class Worker:
         if op == "next":
             return {"id": rid, "ok": self.enc(next(obj))}
         if op == "len":
-            return {"id": rid, "ok": len(obj)}
+            return {"id": rid, "ok": self.enc(len(obj))}
         if op == "getitem":
             return {"id": rid, "ok": self.enc(obj[self.decode(msg["key"])])}
         if op == "setitem":
@@ -716,9 +720,11 @@ class Channel:
                 pass
         if not name.isidentifier():
             name = base.__name__
-        cls = type(name, (base,), {"__module__": "candidate", "__str__": lambda self: message})
-        exc = cls.__new__(cls, *args)
-        return exc
+        try:
+            cls = type(name, (base,), {"__module__": "candidate", "__str__": lambda self: message})
+            return cls.__new__(cls, *args)
+        except Exception:  # a base whose constructor checks its arguments (ExceptionGroup...)
+            return CandidateError("%s: %s" % (name, message))
 
     def _proxy_for(self, v):
         if type(v) is not list or len(v) != 3 or type(v[0]) is not int or type(v[1]) is not str \
@@ -811,7 +817,8 @@ class Proxy:
         return text
 
     def __getattr__(self, name):
-        if name.startswith("_crucible") or (
+        # pytest probes every name a test module imported for its own markers: answer locally.
+        if name.startswith(("_crucible", "_pytest", "pytest")) or (
                 name.startswith("__") and name.endswith("__")
                 and name not in ("__name__", "__qualname__")):
             raise AttributeError(name)

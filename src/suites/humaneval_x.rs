@@ -320,3 +320,40 @@ fn count_at_line_start(text: &str, needle: &str) -> u32 {
         .filter(|l| l.trim_start().starts_with(needle))
         .count() as u32
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_prelude_is_visible_to_both_processes_in_calls_mode() {
+        let rec = HumanEvalXRecord {
+            task_id: "Python/0".into(),
+            prompt: "def f(x):\n".into(),
+            declaration: String::new(),
+            canonical_solution: "    return x\n".into(),
+            test: "def check(f):\n    assert f(1) == 1\ncheck(f)\n".into(),
+            import: String::new(),
+            test_setup: String::new(),
+        };
+        let task = to_task(Language::Python, &rec, JudgeKind::Calls).unwrap();
+        assert!(task.files.contains_key("prelude.py"));
+        assert!(task.files.contains_key("tests/test.py"));
+        let spec: serde_json::Value = serde_json::from_str(&task.files["calls.json"]).unwrap();
+        assert_eq!(spec["prelude"], "prelude.py");
+        assert_eq!(task.toml.judge.as_ref().unwrap().hidden, ["tests/"]);
+        let old = to_task(Language::Python, &rec, JudgeKind::InProcess).unwrap();
+        assert!(old.files.contains_key("tests/prelude.py"));
+        assert!(old.toml.judge.is_none());
+        // Other languages have no judge table either way.
+        let mut cpp = rec.clone();
+        cpp.task_id = "CPP/0".into();
+        assert!(
+            to_task(Language::Cpp, &cpp, JudgeKind::Calls)
+                .unwrap()
+                .toml
+                .judge
+                .is_none()
+        );
+    }
+}

@@ -123,3 +123,64 @@ fn first_line(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(code: &str, tests: &[&str], setup: &str) -> MbppRecord {
+        MbppRecord {
+            task_id: 126,
+            text: "Sum of common divisors.".into(),
+            code: code.into(),
+            test_setup_code: setup.into(),
+            test_list: tests.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn calls_tasks_hide_the_tests_and_let_a_builtin_named_function_through() {
+        let rec = record(
+            "def sum(a, b):\n    return a\ndef helper():\n    pass\n",
+            &["assert sum(10,15) == 6", "assert sum(4,6) == 3"],
+            "x = 1",
+        );
+        let task = to_task(&rec, JudgeKind::Calls).unwrap();
+        let judge = task.toml.judge.as_ref().expect("a judge table");
+        assert_eq!(
+            (judge.kind.as_str(), judge.spec.as_str()),
+            ("calls", "calls.json")
+        );
+        assert_eq!(judge.hidden, ["tests/"]);
+        assert!(task.toml.test_command.is_none());
+        assert!(!task.files.contains_key("tests/run.py"));
+        let spec: serde_json::Value = serde_json::from_str(&task.files["calls.json"]).unwrap();
+        assert_eq!(spec["mode"], "script");
+        assert_eq!(spec["shadow"], serde_json::json!(["sum"]));
+        assert_eq!(spec["setup"], "tests/setup.py");
+        assert_eq!(spec["cases"][1]["file"], "tests/test_2.py");
+        assert_eq!(task.files["tests/test_2.py"], "assert sum(4,6) == 3\n");
+        // Every file the judge alone reads is under tests/; what both read is outside it.
+        assert!(
+            task.files
+                .keys()
+                .all(|f| f == "calls.json" || f.starts_with("tests/"))
+        );
+        let toml = toml::to_string(&task.toml).unwrap();
+        assert!(toml.contains("[judge]\nkind = \"calls\""), "{toml}");
+    }
+
+    #[test]
+    fn the_in_process_judge_is_still_available() {
+        let rec = record("def f(x):\n    return x\n", &["assert f(1) == 1"], "");
+        let task = to_task(&rec, JudgeKind::InProcess).unwrap();
+        assert!(task.toml.judge.is_none());
+        assert_eq!(
+            task.toml.test_command.as_deref(),
+            Some("python3 tests/run.py tests/cases.json")
+        );
+        assert!(task.files.contains_key("tests/run.py"));
+        assert!(task.files.contains_key("tests/cases.json"));
+        assert!(!task.files.contains_key("calls.json"));
+    }
+}
