@@ -712,7 +712,7 @@ fn copy_dir(from: &Path, to: &Path) {
 // ------------------------------------------------------------------------------------------
 
 #[test]
-#[ignore = "a measurement: cargo test --release --test calls_harness cost -- --ignored --nocapture"]
+#[ignore = "a measurement: cargo test --test calls_harness cost -- --ignored --nocapture"]
 fn cost_per_execution_in_process_vs_boundary() {
     let (Some(py), Some(data)) = (python(), shared_data()) else {
         return unavailable("python3");

@@ -31,13 +31,14 @@ Spec (JSON; readable by both processes, so it names hidden files but holds no te
    "tests": ["tests/test_x.py"], "conftest": path|null}
 """
 import builtins
-import json
 import math
 import os
 import sys
 import types
 
-# decimal, fractions, datetime, collections, binascii and traceback are imported only when
+# json is used through its C core (_json): the json package imports re and enum, which cost more
+# than the rest of a judge's start-up. decimal, fractions, datetime, collections, binascii and
+# traceback are imported only when
 # needed: start-up time is most of the cost of a short execution. A value of one of their types
 # can only exist in a process that already imported its module, so the encoder looks the module
 # up in sys.modules instead of importing it.
@@ -53,6 +54,55 @@ CAN_CALL, CAN_ITER, CAN_NEXT, CAN_LEN, CAN_GETITEM, CAN_SETITEM = 1, 2, 4, 8, 16
 
 # defaultdict crosses as a value only with one of these factories.
 FACTORIES = {t.__name__: t for t in (int, float, str, list, dict, set, frozenset, tuple, bool)}
+
+
+class _JsonContext:
+    """What _json's scanner reads from json.JSONDecoder: strict JSON, plain dicts."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+
+    @staticmethod
+    def parse_constant(name):
+        raise ValueError("%s is not JSON" % name)
+
+
+def _not_json(value):
+    raise TypeError("%s is not JSON" % type(value).__name__)
+
+
+try:
+    import _json
+
+    _scan = _json.make_scanner(_JsonContext())
+    _encode = _json.make_encoder(None, _not_json, _json.encode_basestring_ascii, None, ":", ",",
+                                 False, False, False)
+except (ImportError, AttributeError):  # not CPython: the json package does the same
+    import json
+
+    _scan = json.JSONDecoder(parse_constant=_JsonContext.parse_constant).scan_once
+    _encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).iterencode
+
+
+def dumps(value):
+    """Compact ASCII JSON; only None/bool/int/float/str/list/dict (what encode() makes)."""
+    return "".join(_encode(value, 0))
+
+
+def loads(text):
+    """One JSON value filling all of `text` (no surrounding white space)."""
+    try:
+        value, end = _scan(text, 0)
+    except (StopIteration, SystemError):
+        # SystemError: _json reports a syntax error through json.decoder's exception class and
+        # fails this way while json.decoder is not imported.
+        raise ValueError("malformed JSON") from None
+    if end != len(text):
+        raise ValueError("data after the JSON value")
+    return value
 
 
 def loaded(name):
@@ -341,7 +391,7 @@ class Decoder:
 
 
 def write_frame(fd, message):
-    data = json.dumps(message, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    data = dumps(message)
     data = data.encode("ascii")
     if len(data) > MAX_MESSAGE:
         raise BoundaryError("the message is larger than %d MiB" % (MAX_MESSAGE >> 20))
@@ -377,7 +427,7 @@ def read_frame(fd):
     if body is None:
         raise ProtocolError("the stream ended inside a message")
     try:
-        message = json.loads(body.decode("utf-8"))
+        message = loads(body.decode("utf-8"))
     except (ValueError, RecursionError) as e:
         raise ProtocolError("a message that is not JSON: %s" % one_line(e, 200)) from None
     if type(message) is not dict:
@@ -392,7 +442,7 @@ def read_file(path):
 
 def load_spec(path):
     with open(path, encoding="utf-8") as f:
-        spec = json.load(f)
+        spec = loads(f.read().strip())
     if type(spec) is not dict or spec.get("mode") not in ("script", "pytest"):
         raise ValueError("the spec must be an object with mode script or pytest")
     for key in ("module", "candidate"):
@@ -519,7 +569,7 @@ class Worker:
             message = "(the exception's message could not be read)"
         try:
             args = self.enc(tuple.__getitem__(BaseException.args.__get__(exc), slice(None)))
-            if len(json.dumps(args)) > MAX_TEXT:
+            if len(dumps(args)) > MAX_TEXT:
                 args = None
         except BaseException:
             args = None
@@ -673,6 +723,8 @@ class Channel:
             self.gone("it sent a malformed reply (%s)" % e)
         except OSError as e:
             self.gone("its reply could not be read (%s)" % e.strerror)
+        except Exception as e:  # whatever a reply does to the reader, it is the worker's fault
+            self.gone("it sent an unreadable reply (%s)" % type(e).__name__)
         if reply is None:
             self.gone("it exited or closed its channel")
         if reply.get("id") != rid:
@@ -688,6 +740,8 @@ class Channel:
             self.gone("it sent a reply without a value")
         except ProtocolError as e:
             self.gone("it sent a malformed value (%s)" % e)
+        except Exception as e:
+            self.gone("it sent an unreadable value (%s)" % type(e).__name__)
 
     def result(self, reply):
         """The value of a reply, or the candidate's exception raised here."""
