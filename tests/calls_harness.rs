@@ -147,6 +147,11 @@ fn wire(cmd: &mut Command, read: &OwnedFd, write: &OwnedFd, memory: Option<u64>)
 fn run_calls(py: &Path, dir: &Path, spec: &str, timeout: Duration) -> Outcome {
     std::fs::create_dir_all(dir.join(".crucible")).unwrap();
     std::fs::write(dir.join(".crucible/calls.py"), HARNESS).unwrap();
+    run_entry(py, dir, spec, timeout, Path::new(".crucible/calls.py"))
+}
+
+/// [`run_calls`] with another harness file (a compiled `calls.pyc`, for the cost figures).
+fn run_entry(py: &Path, dir: &Path, spec: &str, timeout: Duration, entry: &Path) -> Outcome {
     let out_dir = dir.with_extension("out");
     std::fs::create_dir_all(&out_dir).unwrap();
     let report = out_dir.join("report");
@@ -171,7 +176,9 @@ fn run_calls(py: &Path, dir: &Path, spec: &str, timeout: Duration) -> Outcome {
     let start = Instant::now();
     let mut worker = Command::new(py);
     worker
-        .args(["-I", ".crucible/calls.py", "worker", spec])
+        .arg("-I")
+        .arg(entry)
+        .args(["worker", spec])
         .current_dir(dir)
         .env_remove("CRUCIBLE_REPORT")
         .env("PATH", &path)
@@ -188,7 +195,9 @@ fn run_calls(py: &Path, dir: &Path, spec: &str, timeout: Duration) -> Outcome {
     let mut worker = worker.spawn().expect("start the worker");
     let mut judge = Command::new(py);
     judge
-        .args(["-I", ".crucible/calls.py", "judge", spec])
+        .arg("-I")
+        .arg(entry)
+        .args(["judge", spec])
         .current_dir(dir)
         .env("CRUCIBLE_REPORT", &report)
         .stdin(Stdio::null())
@@ -728,12 +737,30 @@ fn cost_per_execution_in_process_vs_boundary() {
         crucible::suites::JudgeKind::InProcess,
     )
     .unwrap();
+    // The harness compiled once (as an image or a slot could ship it): no per-run compile.
+    let pyc = calls.join("calls.pyc");
+    std::fs::write(calls.join("calls.py"), HARNESS).unwrap();
+    let status = Command::new(&py)
+        .args([
+            "-I",
+            "-c",
+            "import py_compile, sys; py_compile.compile(sys.argv[1], sys.argv[2], doraise=True)",
+        ])
+        .arg(calls.join("calls.py"))
+        .arg(&pyc)
+        .status()
+        .unwrap();
+    assert!(status.success());
     let mut boundary = Vec::new();
+    let mut compiled = Vec::new();
     let mut in_process = Vec::new();
     for t in &tasks {
         let o = run_calls(&py, &t.dir, "calls.json", t.timeout);
         assert!(o.passed(), "{}: {o:?}", t.id);
         boundary.push(o.wall);
+        let o = run_entry(&py, &t.dir, "calls.json", t.timeout, &pyc);
+        assert!(o.passed(), "{}: {o:?}", t.id);
+        compiled.push(o.wall);
         let dir = inproc.join(t.dir.file_name().unwrap());
         std::fs::copy(t.dir.join("solution.py"), dir.join("solution.py")).unwrap();
         let start = Instant::now();
@@ -757,11 +784,14 @@ fn cost_per_execution_in_process_vs_boundary() {
     };
     eprintln!(
         "HumanEval, one execution at a time: in-process run.py median {:.1} ms (mean {:.1}), \
-         boundary median {:.1} ms (mean {:.1})",
+         boundary median {:.1} ms (mean {:.1}), boundary with calls.pyc median {:.1} ms \
+         (mean {:.1})",
         median(&mut in_process),
         mean(&in_process),
         median(&mut boundary),
-        mean(&boundary)
+        mean(&boundary),
+        median(&mut compiled),
+        mean(&compiled)
     );
     std::fs::remove_dir_all(&calls).unwrap();
     std::fs::remove_dir_all(&inproc).unwrap();
