@@ -433,6 +433,7 @@ const HOSTILE_CASES: &[(&str, &str)] = &[
         "sort",
         "xs = [3, 1, 2]\nassert sort_in_place(xs) is None\nassert xs == [1, 2, 3]\n",
     ),
+    ("module", "assert math.sqrt(add(7, 9)) == 4.0\n"),
     (
         "errors",
         "try:\n    add(1, None)\nexcept TypeError:\n    pass\nelse:\n    \
@@ -467,6 +468,12 @@ def test_sort():
     xs = [3, 1, 2]
     assert sort_in_place(xs) is None
     assert xs == [1, 2, 3]
+
+
+def test_module():
+    import math
+
+    assert math.sqrt(add(7, 9)) == 4.0
 
 
 def test_errors():

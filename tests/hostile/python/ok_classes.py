@@ -1,4 +1,7 @@
 # family: correct class-based solution (callable instance, custom iterable, subclassed list)
+import math  # the tests use the candidate's `math`, as HumanEval/32 does
+
+
 class _Adder:
     def __call__(self, a, b):
         return a + b

@@ -1,4 +1,7 @@
 # family: correct solution returning a generator and a map object (must pass: handle iteration)
+import math  # the tests use the candidate's `math`, as HumanEval/32 does
+
+
 def add(a, b):
     return a + b
 
