@@ -727,7 +727,7 @@ class Channel:
             self.gone("it sent an unreadable reply (%s)" % type(e).__name__)
         if reply is None:
             self.gone("it exited or closed its channel")
-        if reply.get("id") != rid:
+        if type(reply.get("id")) is not int or reply["id"] != rid:
             self.gone("it sent a reply out of turn")
         if "exit" in reply:
             self.gone("it exited: %s" % one_line(reply["exit"], 200))
@@ -745,6 +745,7 @@ class Channel:
 
     def result(self, reply):
         """The value of a reply, or the candidate's exception raised here."""
+        __tracebackhide__ = True  # pytest shows the test's line, not the harness's
         if "raise" in reply:
             raise self.exception(reply["raise"])
         return self.value(reply)
@@ -756,7 +757,8 @@ class Channel:
             self.gone("it sent a malformed exception")
         base = RAISABLE.get(info.get("base"), CandidateError)
         name = info.get("name") if type(info.get("name")) is str else base.__name__
-        message = info.get("message") if type(info.get("message")) is str else ""
+        name = name[:100]
+        message = clip(info.get("message")) if type(info.get("message")) is str else ""
         args = None
         if info.get("args") is not None:
             try:
@@ -804,6 +806,7 @@ class Channel:
                         "candidate's own objects cross the process boundary" % type(value).__name__)
 
     def call(self, hid, args, kwargs):
+        __tracebackhide__ = True
         enc_args = [self.enc(a) for a in args]
         enc_kwargs = [[k, self.enc(v)] for k, v in kwargs.items()]
         mutable = [i for i, a in enumerate(args) if type(a) in MUTABLE]
@@ -891,6 +894,7 @@ def _hid(proxy):
 
 
 def _call(self, *args, **kwargs):
+    __tracebackhide__ = True
     return CHANNEL.call(_hid(self), args, kwargs)
 
 
