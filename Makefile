@@ -8,7 +8,7 @@ STORE ?= results/crucible.db
 CRUCIBLE_EXTRA_CA ?= $(if $(wildcard /usr/local/share/ca-certificates/*.crt),/usr/local/share/ca-certificates)
 export CRUCIBLE_EXTRA_CA
 
-.PHONY: demo test images docker release lint suites bench bench-quick bench-python clean-results
+.PHONY: demo test images docker chromium release lint suites bench bench-quick bench-python clean-results
 
 ## Run the sample benchmark (tasks/ with tasks/_candidates) and print what each model earned.
 demo: docker images
@@ -16,13 +16,17 @@ demo: docker images
 	$(CRUCIBLE) run --tasks tasks --candidates tasks/_candidates --store $(STORE)
 
 ## Format, lint, then every test against the real daemon.
-test: docker images lint
+test: docker images lint chromium
 	@command -v cargo-nextest >/dev/null || $(CARGO) install cargo-nextest --locked
 	$(CARGO) nextest run --workspace --no-fail-fast
 
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
+
+## Headless Chromium for the HTML report's browser test (installs Debian's chromium as root).
+chromium:
+	@scripts/ensure-chromium
 
 ## Make `docker info` work (installs and starts Docker on Debian as root when missing).
 docker:

@@ -2,11 +2,14 @@
 //!
 //! The library is the engine; `src/main.rs` is a thin CLI over it.
 pub mod docker;
+pub mod execution;
 pub mod images;
+pub mod judge;
 pub mod limits;
+pub mod payload;
 pub mod report;
+pub mod run;
 pub mod sandbox;
-pub mod scheduler;
 pub mod store;
 pub mod suites;
 pub mod task;

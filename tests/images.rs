@@ -2,17 +2,14 @@
 //! is a fast no-op and that `list` calls it up to date. Without Docker this test is skipped, except
 //! under CI=true, where it fails. Set CRUCIBLE_EXTRA_CA (':'-separated) to the CA files your images
 //! were built with, or the python image is rebuilt under another hash.
-use bollard::Docker;
+use crucible::docker::{self, Docker};
 use crucible::images::{self, BuildOptions, BuildStatus, ImageSet, ImageState, ProgressMode};
 use crucible::task::Language;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 async fn docker_or_skip() -> Option<Docker> {
-    let connected = match Docker::connect_with_defaults() {
-        Ok(docker) => docker.negotiate_version().await.map_err(|e| e.to_string()),
-        Err(err) => Err(err.to_string()),
-    };
+    let connected = docker::connect().await;
     match connected {
         Ok(docker) => Some(docker),
         Err(err) if std::env::var("CI").as_deref() == Ok("true") => {
@@ -61,12 +58,10 @@ async fn python_image_builds_once_then_is_up_to_date() {
     assert!(took < Duration::from_secs(5), "a no-op build took {took:?}");
 
     // latest and the hash tag are the same image.
-    let by_hash = docker.inspect_image(&first[0].tag).await.unwrap().id;
-    let latest = docker
-        .inspect_image(&images::latest_tag(Language::Python))
+    let by_hash = docker::image_id(&docker, &first[0].tag).await.unwrap();
+    let latest = docker::image_id(&docker, &images::latest_tag(Language::Python))
         .await
-        .unwrap()
-        .id;
+        .unwrap();
     assert_eq!(by_hash, latest);
 
     let statuses = images::list(&docker, &options.set).await.expect("list");

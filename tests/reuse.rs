@@ -2,9 +2,9 @@
 //! see anything of each other (processes, files, IPC, environment).
 mod common;
 use common::*;
+use crucible::execution::{ExecutionResult, ExecutionSpec, Executor, Expectation};
 use crucible::limits::Limits;
-use crucible::sandbox::{ExecutionResult, ExecutionSpec, Expectation, Payload, PayloadLimits};
-use crucible::sandbox::{Sandbox, SandboxPolicy};
+use crucible::sandbox::{Backend, Payload, PayloadLimits, Sandbox, SandboxPolicy};
 use crucible::verdict::Verdict;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -14,14 +14,14 @@ fn spec(script: &str, timeout: Duration) -> ExecutionSpec {
     ExecutionSpec {
         image: PYTHON_IMAGE.into(),
         command: vec!["/bin/sh".into(), "-c".into(), script.into()],
-        payload: Payload::from_layers(&[&files], &PayloadLimits::default()).unwrap(),
+        payload: Payload::from_layers(&[&files], &PayloadLimits::default(), &|_| false).unwrap(),
         limits: Limits {
             timeout,
             ..Limits::default()
         },
-        env: Vec::new(),
         // Judged by exit code: 0 is `passed`.
         expectation: Expectation::default(),
+        split: None,
         run_id: None,
         task_id: Some("reuse-test".into()),
     }
@@ -29,9 +29,9 @@ fn spec(script: &str, timeout: Duration) -> ExecutionSpec {
 
 async fn reuse_sandbox() -> Sandbox {
     require_image(PYTHON_IMAGE);
-    let sandbox = Sandbox::connect(SandboxPolicy::default()).await.unwrap();
-    sandbox.enable_reuse();
-    sandbox
+    Sandbox::connect(SandboxPolicy::default(), Backend::Reuse)
+        .await
+        .unwrap()
 }
 
 /// Run `first` then `second` in the same slot; both results.
@@ -39,7 +39,7 @@ async fn consecutive(first: &str, second: &str) -> (ExecutionResult, ExecutionRe
     let sandbox = reuse_sandbox().await;
     let a = sandbox.run(&spec(first, Duration::from_secs(20))).await;
     let b = sandbox.run(&spec(second, Duration::from_secs(20))).await;
-    sandbox.finish_removals().await;
+    sandbox.finish().await;
     assert_eq!(
         a.container_id, b.container_id,
         "both executions must have run in the same slot container: {a:?} / {b:?}"
@@ -83,7 +83,8 @@ async fn files_in_work_tmp_and_dev_shm_do_not_survive() {
          mkdir -p /tmp/locked/deep && echo s > /tmp/locked/deep/f && chmod 000 /tmp/locked && \
          echo s > /tmp/.hidden && python3 -c \"from multiprocessing import shared_memory as m; \
          m.SharedMemory(name='leak', create=True, size=4096)\" && ls /dev/shm | grep -q leak && \
-         chmod 000 /work",
+         mkdir /work/mine && echo s > /work/mine/f && chmod 000 /work/mine; \
+         chmod 000 /work 2>/dev/null; [ -e /work/secret ]",
         "for f in /work/secret /tmp/secret /dev/shm/secret /tmp/locked /tmp/.hidden \
          /dev/shm/leak; do if [ -e $f ]; then echo \"left: $f\"; exit 1; fi; done; \
          [ \"$(ls -A /work)\" = input.txt ] || { ls -A /work; exit 1; }",
@@ -131,7 +132,7 @@ async fn then_the_slot_is_clean(first: ExecutionSpec, verdict: Verdict) {
         format!("{FIND_SLEEPER} && exit 1; [ \"$(ls -A /work)\" = input.txt ]"),
     ];
     let b = sandbox.run(&check).await;
-    sandbox.finish_removals().await;
+    sandbox.finish().await;
     assert_eq!(b.verdict, Verdict::Passed, "second: {}", explain(&b));
     assert_eq!(
         a.container_id, b.container_id,
@@ -200,7 +201,7 @@ async fn slots_are_removed_when_the_run_finishes() {
     let r = sandbox.run(&spec("true", Duration::from_secs(20))).await;
     assert_eq!(r.verdict, Verdict::Passed, "{}", explain(&r));
     let id = r.container_id.clone().expect("a slot container");
-    sandbox.finish_removals().await;
+    sandbox.finish().await;
     let gone = std::process::Command::new("docker")
         .args(["inspect", &id])
         .output()

@@ -2,7 +2,7 @@
 mod common;
 
 use common::*;
-use crucible::store::{ExecutionRecord, ResultStore, SqliteStore};
+use crucible::store::{ExecutionRecord, SqliteStore, StoreReader};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::process::{Command, Stdio};

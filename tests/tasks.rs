@@ -78,6 +78,45 @@ fn validate_catches_a_suite_that_tests_nothing_and_a_wrong_reference() {
 }
 
 #[test]
+fn validate_record_writes_the_reference_names_and_a_renamed_test_is_then_reported() {
+    require_image(PYTHON_IMAGE);
+    let scratch = Scratch::new("validate-record");
+    let (tasks, _) = python_benchmark(scratch.path(), 1, 0.0);
+    let validate = |extra: &[&str]| {
+        crucible()
+            .args(["tasks", "validate"])
+            .args(extra)
+            .arg(&tasks)
+            .output()
+            .unwrap()
+    };
+    let out = validate(&["--record"]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("2 names recorded"), "{stdout}");
+    let recorded = std::fs::read_to_string(tasks.join("add-000/expected_tests.txt")).unwrap();
+    let names: Vec<&str> = recorded.lines().collect();
+    assert_eq!(names.len(), 2, "{recorded}");
+    assert!(names[0] < names[1], "sorted: {recorded}");
+    assert!(recorded.contains("test_small") && recorded.contains("test_negative"));
+    assert_eq!(validate(&[]).status.code(), Some(0));
+
+    let test_file = tasks.join("add-000/tests/test_add.py");
+    let renamed = std::fs::read_to_string(&test_file)
+        .unwrap()
+        .replace("test_small", "test_tiny");
+    std::fs::write(&test_file, renamed).unwrap();
+    let out = validate(&[]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let line = stdout.lines().find(|l| l.contains("add-000")).unwrap();
+    assert!(
+        line.starts_with("FAILED") && line.contains("test_tiny"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_malformed_task_toml_is_named_with_file_and_line() {
     let scratch = Scratch::new("malformed");
     scratch.write(

@@ -1,5 +1,6 @@
 //! `crucible doctor`: what crucible needs from this machine, and how to fix what is missing.
 use super::exit;
+use crucible::docker;
 use crucible::limits::format_bytes;
 use crucible::task::Language;
 
@@ -25,7 +26,7 @@ impl Report {
 
 pub async fn run(_args: DoctorArgs) -> anyhow::Result<i32> {
     let mut r = Report { problems: 0 };
-    let docker = match crucible::docker::connect().await {
+    let client = match docker::connect().await {
         Ok(d) => d,
         Err(e) => {
             r.fail(
@@ -36,44 +37,31 @@ pub async fn run(_args: DoctorArgs) -> anyhow::Result<i32> {
             return Ok(exit::UNAVAILABLE);
         }
     };
-    match docker.version().await {
+    match docker::system::version(&client).await {
         Ok(v) => r.ok(
             "daemon",
             format!(
                 "Docker {} (API {}, client speaks {})",
-                v.version.unwrap_or_default(),
-                v.api_version.unwrap_or_default(),
-                docker.client_version()
+                v.version, v.api_version, v.client_api_version
             ),
         ),
         Err(e) => r.fail(
             "daemon",
-            format!("version: {e}"),
+            e,
             "check that dockerd is healthy: `docker version`",
         ),
     }
-    let info = match docker.info().await {
+    let info = match docker::system::info(&client).await {
         Ok(i) => i,
         Err(e) => {
-            r.fail(
-                "daemon",
-                format!("info: {e}"),
-                "check that dockerd is healthy: `docker info`",
-            );
+            r.fail("daemon", e, "check that dockerd is healthy: `docker info`");
             return Ok(exit::UNAVAILABLE);
         }
     };
-    let cgroup = info
-        .cgroup_version
-        .map(|v| v.to_string())
-        .unwrap_or_else(|| "unknown".into());
-    let driver = info
-        .cgroup_driver
-        .map(|d| d.to_string())
-        .unwrap_or_default();
+    let cgroup = info.cgroup_version.as_deref().unwrap_or("unknown");
+    let driver = info.cgroup_driver.as_deref().unwrap_or_default();
     r.ok("cgroups", format!("v{cgroup} ({driver} driver)"));
-    let mut runtimes: Vec<String> = info.runtimes.unwrap_or_default().into_keys().collect();
-    runtimes.sort();
+    let runtimes = &info.runtimes;
     if runtimes.iter().any(|x| x == "runsc") {
         r.ok(
             "runtimes",
@@ -89,8 +77,7 @@ pub async fn run(_args: DoctorArgs) -> anyhow::Result<i32> {
             "for a stronger boundary install gVisor (Debian: runsc) and register it in /etc/docker/daemon.json",
         );
     }
-    let security = info.security_options.unwrap_or_default();
-    if security.iter().any(|s| s.contains("seccomp")) {
+    if info.has_seccomp() {
         r.ok("seccomp", "default profile active");
     } else {
         r.warn(
@@ -101,7 +88,7 @@ pub async fn run(_args: DoctorArgs) -> anyhow::Result<i32> {
     }
     for lang in Language::ALL {
         let image = lang.image();
-        match crucible::docker::image_id(&docker, &image).await {
+        match docker::image_id(&client, &image).await {
             Ok(id) => r.ok("image", format!("{image} {}", &id[..id.len().min(19)])),
             Err(_) => r.fail(
                 "image",
@@ -110,21 +97,27 @@ pub async fn run(_args: DoctorArgs) -> anyhow::Result<i32> {
             ),
         }
     }
-    let root = info
-        .docker_root_dir
-        .unwrap_or_else(|| "/var/lib/docker".into());
-    let probe = if std::path::Path::new(&root).exists() {
-        root.clone()
+    let root = info.root_dir.as_deref().unwrap_or("/var/lib/docker");
+    let probe = if std::path::Path::new(root).exists() {
+        root
     } else {
-        ".".into()
+        "."
     };
-    match free_bytes(&probe) {
+    let storage = info
+        .storage_driver
+        .as_deref()
+        .map(|d| format!(" ({d} storage driver)"))
+        .unwrap_or_default();
+    match free_bytes(probe) {
         Some(free) if free < 5 * crucible::limits::GIB => r.fail(
             "disk",
-            format!("{} free under {probe}", format_bytes(free)),
+            format!("{} free under {probe}{storage}", format_bytes(free)),
             "free disk space; images need ~5 GiB",
         ),
-        Some(free) => r.ok("disk", format!("{} free under {probe}", format_bytes(free))),
+        Some(free) => r.ok(
+            "disk",
+            format!("{} free under {probe}{storage}", format_bytes(free)),
+        ),
         None => r.warn(
             "disk",
             format!("cannot measure free space under {probe}"),

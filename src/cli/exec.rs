@@ -1,9 +1,8 @@
 //! `crucible exec`: one command, one fresh hardened container, one verdict.
 use super::limits_args::LimitArgs;
+use crucible::execution::{ExecutionResult, ExecutionSpec, Executor, Expectation};
 use crucible::limits::{Limits, format_bytes};
-use crucible::sandbox::{
-    ExecutionResult, ExecutionSpec, Expectation, Payload, PayloadLimits, Sandbox, SandboxPolicy,
-};
+use crucible::sandbox::{Backend, Payload, PayloadLimits, Sandbox, SandboxPolicy};
 use crucible::testreport::ReportFormat;
 use crucible::verdict::Verdict;
 use std::collections::BTreeMap;
@@ -88,7 +87,7 @@ pub async fn run(args: ExecArgs) -> anyhow::Result<i32> {
         network: args.network,
         ..SandboxPolicy::default()
     };
-    let sandbox = match Sandbox::connect(policy).await {
+    let sandbox = match Sandbox::connect(policy, Backend::Fresh).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("crucible: {e}");
@@ -100,23 +99,26 @@ pub async fn run(args: ExecArgs) -> anyhow::Result<i32> {
         command: args.command.clone(),
         payload,
         limits,
-        env: Vec::new(),
         expectation: Expectation {
             report: args.report.map(Into::into),
             declared_tests: args.tests,
             error_exit_codes: args.error_exit_codes.clone(),
+            ..Default::default()
         },
+        split: None,
         run_id: args.run_id.clone(),
         task_id: None,
     };
     let result = tokio::select! {
         r = sandbox.run(&spec) => r,
         _ = tokio::signal::ctrl_c() => {
-            let removed = sandbox.remove_all_live().await;
+            let removed = sandbox.abort_all().await;
             eprintln!("crucible: interrupted; removed {removed} container(s)");
             return Ok(Verdict::Interrupted.exit_code());
         }
     };
+    // The container is removed in the background; nothing may outlive the command.
+    sandbox.finish().await;
     print(&result, args.json)?;
     Ok(result.verdict.exit_code())
 }
@@ -162,7 +164,8 @@ fn build_payload(args: &ExecArgs) -> Result<Payload, PayloadProblem> {
         add_dir(dir, dir, &mut files)
             .map_err(|e| PayloadProblem::Io(anyhow::anyhow!("--dir {}: {e}", dir.display())))?;
     }
-    Payload::from_layers(&[&files], &limits).map_err(|e| PayloadProblem::Refused(e.to_string()))
+    Payload::from_layers(&[&files], &limits, &|_| false)
+        .map_err(|e| PayloadProblem::Refused(e.to_string()))
 }
 
 fn add_dir(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> std::io::Result<()> {
@@ -190,8 +193,7 @@ fn add_dir(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> st
 }
 
 fn refused(args: &ExecArgs, limits: &Limits, message: String) -> ExecutionResult {
-    let mut r =
-        ExecutionResult::without_container(Verdict::InvalidInput, message, &args.image, limits);
+    let mut r = crucible::judge::invalid_input(&args.image, limits, message);
     r.runtime = args.runtime.clone();
     r
 }

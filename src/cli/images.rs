@@ -1,7 +1,8 @@
 //! `crucible images build|list|prune`: the CLI over `crucible::images`.
+use super::exit;
 use anyhow::Context;
-use bollard::Docker;
 use clap::{Args, Subcommand};
+use crucible::docker::{self, Docker};
 use crucible::images::{self, BuildOptions, BuildStatus, ImageSet, ImageState, ProgressMode};
 use crucible::task::Language;
 use std::path::PathBuf;
@@ -94,13 +95,15 @@ impl SetArgs {
     }
 }
 
-/// Run `crucible images ...`; the exit code is 0 on success.
+/// Run `crucible images ...`; the exit code is 0 on success, 69 when Docker is unreachable.
 pub async fn run(args: ImagesArgs) -> anyhow::Result<i32> {
-    let docker = Docker::connect_with_defaults()
-        .context("cannot set up the Docker client (check DOCKER_HOST)")?
-        .negotiate_version()
-        .await
-        .context("the Docker daemon is not reachable: start it (scripts/ensure-docker) and check `docker info`")?;
+    let docker = match docker::connect().await {
+        Ok(docker) => docker,
+        Err(err) => {
+            eprintln!("crucible images: {err}");
+            return Ok(exit::UNAVAILABLE);
+        }
+    };
     match args.command {
         ImagesCommand::Build(build) => run_build(&docker, build).await,
         ImagesCommand::List(set) => run_list(&docker, set).await,

@@ -1,7 +1,9 @@
 //! `crucible report`: per-model results of a stored run, in the format a reader needs.
 use super::exit;
 use anyhow::Context;
-use crucible::report::{OutputFormat, compare, render, render_compare, summarize_run};
+use crucible::report::{
+    KList, OutputFormat, compare, render, render_compare, summarize_run_with_k,
+};
 use crucible::store::open_store;
 use std::path::PathBuf;
 
@@ -22,6 +24,10 @@ pub struct ReportArgs {
     /// Which tasks flipped between two runs: BASE HEAD.
     #[arg(long, num_args = 2, value_names = ["BASE", "HEAD"])]
     compare: Option<Vec<String>>,
+    /// pass@k for these k, comma-separated (e.g. 1,10,100). Default: 1, 10, 100, … up to the
+    /// most samples any task has. A task with fewer than k samples is left out of pass@k.
+    #[arg(long, value_name = "K,K,...")]
+    k: Option<KList>,
     /// List the runs in the store.
     #[arg(long)]
     list: bool,
@@ -42,8 +48,8 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<i32> {
     }
     let text = match &args.compare {
         Some(pair) => {
-            let base = summarize_run(store.as_ref(), &pair[0])?;
-            let head = summarize_run(store.as_ref(), &pair[1])?;
+            let base = summarize_run_with_k(store.as_ref(), &pair[0], args.k.as_ref())?;
+            let head = summarize_run_with_k(store.as_ref(), &pair[1], args.k.as_ref())?;
             render_compare(args.format, &compare(&base, &head))
         }
         None => {
@@ -56,7 +62,10 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<i32> {
                     )
                 })?,
             };
-            render(args.format, &summarize_run(store.as_ref(), &run_id)?)
+            render(
+                args.format,
+                &summarize_run_with_k(store.as_ref(), &run_id, args.k.as_ref())?,
+            )
         }
     };
     match &args.output {

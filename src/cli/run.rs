@@ -2,16 +2,20 @@
 use super::exit;
 use super::limits_args::LimitArgs;
 use anyhow::Context;
+use crucible::docker::DockerError;
+use crucible::execution::Executor;
 use crucible::limits::Limits;
 use crucible::report::{OutputFormat, render, summarize_run};
-use crucible::sandbox::{Sandbox, SandboxPolicy};
-use crucible::scheduler::{Engine, EngineConfig, Job, Progress, ProgressMode, StoreWriter, now_ms};
-use crucible::store::{RunRecord, TaskRecord, open_store};
+use crucible::run::{
+    JsonLines, Plan, PlanFilter, Progress, ProgressMode, RetryPolicy, Run, RunConfig, RunStore,
+    StopHandle,
+};
+use crucible::sandbox::{Backend, Sandbox, SandboxPolicy};
+use crucible::store::{open_reader, open_store, open_writer};
 use crucible::task::{CandidateRef, Task, load_tasks, scan_candidate_dir};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -79,136 +83,74 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
     }
     anyhow::ensure!(
         !tasks.is_empty(),
-        "no tasks found under {}",
+        "no tasks found under {}; point --tasks at a directory of <id>/task.toml",
         args.tasks.display()
     );
     let candidates = load_candidates(&args, &tasks)?;
-    let index: std::collections::HashMap<&str, usize> = tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
-    let mut unknown = std::collections::BTreeSet::new();
-    let mut planned: Vec<(usize, CandidateRef)> = Vec::new();
-    for c in candidates {
-        if !args.models.is_empty() && !args.models.contains(&c.model) {
-            continue;
-        }
-        if args.samples.is_some_and(|k| c.sample >= k) {
-            continue;
-        }
-        match index.get(c.task_id.as_str()) {
-            Some(&i) => planned.push((i, c)),
-            None => {
-                unknown.insert(format!("{} (model {})", c.task_id, c.model));
-            }
-        }
-    }
-    for u in &unknown {
+    let filter = PlanFilter {
+        models: args.models.clone(),
+        samples: args.samples,
+    };
+    let plan = Plan::new(tasks, candidates, &filter, args.repeat);
+    for u in &plan.unknown {
         eprintln!("crucible run: candidate for unknown task {u}: not run");
     }
 
-    let mut store = open_store(&args.store)?;
+    let writer = open_writer(&args.store)?;
+    let reader = open_reader(&args.store)?;
     let run_id = match (&args.run_id, args.resume) {
         (Some(id), _) => id.clone(),
-        (None, true) => store
+        (None, true) => reader
             .latest_run()?
             .map(|r| r.run_id)
-            .context("--resume: the store holds no run yet")?,
+            .context("--resume: the store holds no run yet; start one without --resume")?,
         (None, false) => format!("run-{}", uuid::Uuid::new_v4().simple()),
     };
-    let config = serde_json::json!({
-        "tasks": args.tasks, "candidates": args.candidates, "models": args.models,
-        "samples": args.samples, "repeat": args.repeat, "runtime": args.runtime,
-        "reuse_containers": args.reuse_containers,
-        "unknown_candidates": unknown,
-    });
-    store.begin_run(&RunRecord {
-        run_id: run_id.clone(),
-        config_json: config.to_string(),
-        started_at_ms: now_ms(),
-        finished_at_ms: None,
-        crucible_version: env!("CARGO_PKG_VERSION").into(),
-        host: crucible::docker::labels::hostname(),
-    })?;
-    store.put_tasks(
-        &tasks
-            .iter()
-            .map(|t| task_record(&run_id, t))
-            .collect::<Vec<_>>(),
-    )?;
-    let done = store.final_keys(&run_id)?;
-
-    let policy = SandboxPolicy {
-        runtime: args.runtime.clone(),
-        ..SandboxPolicy::default()
-    };
-    let sandbox = match Sandbox::connect(policy).await {
-        Ok(s) => Arc::new(s),
+    let executor = match connect_executor(args.runtime.clone(), args.reuse_containers).await {
+        Ok(e) => e,
         Err(e) => {
             eprintln!("crucible run: {e}");
             return Ok(exit::UNAVAILABLE);
         }
     };
-    sweep_orphans(&sandbox).await;
-    if args.reuse_containers {
-        sandbox.enable_reuse();
-    }
 
-    let total = planned.len() as u64 * args.repeat as u64;
-    let mode = if args.json {
-        ProgressMode::Json
-    } else if std::io::stderr().is_terminal() {
-        ProgressMode::Bar
-    } else {
-        ProgressMode::Lines
-    };
-    let mut progress = Progress::new(mode, args.verbose, total);
-    if mode != ProgressMode::Json {
-        progress.message(&format!(
-            "run {run_id}: {} tasks, {} executions, {} in flight, store {}",
-            tasks.len(),
-            total,
-            args.concurrency.unwrap_or_else(default_concurrency),
-            args.store
-        ));
-    }
-    let shutdown = Arc::new(tokio::sync::Notify::new());
-    listen_for_signals(shutdown.clone());
-    let tasks = Arc::new(tasks);
-    let writer = StoreWriter::spawn(store);
-    let repeat = args.repeat;
-    let jobs = planned
-        .into_iter()
-        .flat_map(move |(task_index, candidate)| {
-            (0..repeat).map(move |r| Job {
-                task_index,
-                candidate: candidate.clone(),
-                repeat: r,
-            })
-        });
-    let outcome = Engine {
-        sandbox: sandbox.clone(),
-        tasks: tasks.clone(),
-        config: EngineConfig {
-            run_id: run_id.clone(),
-            concurrency: args.concurrency.unwrap_or_else(default_concurrency).max(1),
-            max_retries: args.retries,
-            backoff: Duration::from_millis(500),
+    let concurrency = args.concurrency.unwrap_or_else(default_concurrency).max(1);
+    let settings = serde_json::json!({
+        "tasks": args.tasks, "candidates": args.candidates, "models": args.models,
+        "samples": args.samples, "repeat": args.repeat, "runtime": args.runtime,
+        "reuse_containers": args.reuse_containers,
+        "unknown_candidates": plan.unknown,
+    });
+    let header = format!(
+        "run {run_id}: {} tasks, {} executions, {concurrency} in flight, store {}",
+        plan.tasks().len(),
+        plan.executions(),
+        args.store
+    );
+    let config = RunConfig {
+        retry: RetryPolicy {
+            retries: args.retries,
+            ..RetryPolicy::default()
         },
-        done,
-        writer: &writer,
-        progress: &mut progress,
-        shutdown,
+        settings,
+        ..RunConfig::new(run_id.clone(), concurrency)
+    };
+    let mut run = Run::new(config, plan, executor).store(RunStore { writer, reader });
+    if args.json {
+        run = run.sink(JsonLines::new());
+    } else {
+        eprintln!("{header}");
+        let mode = if std::io::stderr().is_terminal() {
+            ProgressMode::Bar
+        } else {
+            ProgressMode::Lines
+        };
+        run = run.sink(Progress::new(mode, args.verbose));
     }
-    .run(jobs)
-    .await;
-    progress.close();
-    let (mut store, written) = writer.finish();
-    written.context("writing results")?;
-    if !outcome.interrupted {
-        store.finish_run(&run_id, now_ms())?;
-    }
+    listen_for_signals(run.stop_handle());
+    let outcome = run.start().await?;
+
+    let store = open_store(&args.store)?;
     let summary = summarize_run(store.as_ref(), &run_id)?;
     let format = if args.json {
         OutputFormat::Json
@@ -294,17 +236,6 @@ fn read_candidates(
         .collect())
 }
 
-fn task_record(run_id: &str, t: &Task) -> TaskRecord {
-    TaskRecord {
-        run_id: run_id.into(),
-        task_id: t.id.clone(),
-        title: t.title.clone(),
-        language: t.language.as_str().into(),
-        price_usd: t.price_usd,
-        test_cases: t.test_cases,
-    }
-}
-
 pub fn default_concurrency() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
@@ -312,7 +243,7 @@ pub fn default_concurrency() -> usize {
 }
 
 /// Remove containers that earlier crucible processes left (e.g. after SIGKILL).
-pub async fn sweep_orphans(sandbox: &Sandbox) {
+async fn sweep_orphans(sandbox: &Sandbox) {
     use crucible::sandbox::gc::{GcScope, collect_garbage};
     match collect_garbage(sandbox.docker(), GcScope::Orphans).await {
         Ok((removed, _)) if !removed.is_empty() => {
@@ -326,8 +257,27 @@ pub async fn sweep_orphans(sandbox: &Sandbox) {
     }
 }
 
+/// The local Docker sandbox as the run's executor, after the start-up sweep.
+pub async fn connect_executor(
+    runtime: Option<String>,
+    reuse: bool,
+) -> Result<Arc<dyn Executor>, DockerError> {
+    let policy = SandboxPolicy {
+        runtime,
+        ..SandboxPolicy::default()
+    };
+    let backend = if reuse {
+        Backend::Reuse
+    } else {
+        Backend::Fresh
+    };
+    let sandbox = Arc::new(Sandbox::connect(policy, backend).await?);
+    sweep_orphans(&sandbox).await;
+    Ok(sandbox)
+}
+
 /// First Ctrl-C/SIGTERM: stop starting work, clean up, record, exit 130. Second: exit at once.
-fn listen_for_signals(shutdown: Arc<tokio::sync::Notify>) {
+pub fn listen_for_signals(stop: StopHandle) {
     tokio::spawn(async move {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
             .expect("install SIGTERM handler");
@@ -341,7 +291,7 @@ fn listen_for_signals(shutdown: Arc<tokio::sync::Notify>) {
                 eprintln!(
                     "crucible: stopping: removing containers in flight (press Ctrl-C again to exit at once)"
                 );
-                shutdown.notify_one();
+                stop.interrupt();
                 first = false;
             } else {
                 eprintln!("crucible: exiting now; `crucible gc` removes what is left");

@@ -1,12 +1,10 @@
 //! `crucible tasks list|validate`: look at a benchmark, and prove each task's suite means something.
 use super::exit;
-use super::run::default_concurrency;
+use super::run::{connect_executor, default_concurrency, listen_for_signals};
 use crucible::limits::Limits;
-use crucible::sandbox::{ExecutionResult, Sandbox, SandboxPolicy};
-use crucible::task::{Task, execution_spec, load_tasks};
-use crucible::verdict::Verdict;
+use crucible::run::{RetryPolicy, StopHandle, ValidateOptions, validate_tasks};
+use crucible::task::{EXPECTED_TESTS_FILE, Task, load_tasks};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 #[derive(clap::Args, Debug)]
 pub struct TasksArgs {
@@ -22,7 +20,8 @@ enum TasksCommand {
         dir: PathBuf,
     },
     /// Load every task, then run its reference solution (must pass with the declared number of
-    /// test cases) and a stub (must not pass). Exit 1 on any failure.
+    /// test cases, named as in the task's expected_tests.txt when it has one) and a stub (must
+    /// not pass). Exit 1 on any failure.
     Validate {
         #[arg(default_value = "tasks")]
         dir: PathBuf,
@@ -35,6 +34,13 @@ enum TasksCommand {
         /// OCI runtime (e.g. runsc).
         #[arg(long, env = "CRUCIBLE_RUNTIME")]
         runtime: Option<String>,
+        /// Write each passing reference's test-case names to the task's expected_tests.txt
+        /// (sorted, one per line); later runs then require exactly these names.
+        #[arg(long)]
+        record: bool,
+        /// Retries of an infra error (daemon or image trouble), with exponential backoff.
+        #[arg(long, default_value_t = 2)]
+        retries: u32,
     },
 }
 
@@ -46,7 +52,19 @@ pub async fn run(args: TasksArgs) -> anyhow::Result<i32> {
             only,
             concurrency,
             runtime,
-        } => validate(dir, only, concurrency, runtime).await,
+            record,
+            retries,
+        } => {
+            let options = ValidateOptions {
+                concurrency: concurrency.unwrap_or_else(default_concurrency).max(1),
+                retry: RetryPolicy {
+                    retries,
+                    ..RetryPolicy::default()
+                },
+                record,
+            };
+            validate(dir, only, runtime, options).await
+        }
     }
 }
 
@@ -79,8 +97,8 @@ fn list(dir: PathBuf) -> anyhow::Result<i32> {
 async fn validate(
     dir: PathBuf,
     only: Vec<String>,
-    concurrency: Option<usize>,
     runtime: Option<String>,
+    options: ValidateOptions,
 ) -> anyhow::Result<i32> {
     let (tasks, errors) = load_tasks(&dir, &Limits::default())?;
     let mut problems = errors.len();
@@ -91,117 +109,46 @@ async fn validate(
         .into_iter()
         .filter(|t| only.is_empty() || only.iter().any(|o| t.id.contains(o.as_str())))
         .collect();
-    let sandbox = match Sandbox::connect(SandboxPolicy {
-        runtime,
-        ..SandboxPolicy::default()
-    })
-    .await
-    {
-        Ok(s) => Arc::new(s),
+    let executor = match connect_executor(runtime, false).await {
+        Ok(e) => e,
         Err(e) => {
             eprintln!("crucible tasks validate: {e}");
             return Ok(exit::UNAVAILABLE);
         }
     };
-    let limit = Arc::new(tokio::sync::Semaphore::new(
-        concurrency.unwrap_or_else(default_concurrency).max(1),
-    ));
-    let mut checks = tokio::task::JoinSet::new();
-    for task in tasks.iter().cloned() {
-        let (sandbox, limit) = (sandbox.clone(), limit.clone());
-        checks.spawn(async move {
-            let _slot = limit.acquire_owned().await.expect("semaphore open");
-            let reference = check(
-                &sandbox,
-                &task,
-                task.reference_solution().map_err(|e| e.to_string()),
-            )
-            .await;
-            let stub = check(
-                &sandbox,
-                &task,
-                task.stub_solution().map_err(|e| e.to_string()),
-            )
-            .await;
-            (task, reference, stub)
-        });
-    }
-    let mut lines = Vec::new();
-    while let Some(joined) = checks.join_next().await {
-        let (task, reference, stub) = joined?;
-        let mut faults = Vec::new();
-        match &reference {
-            Ok(r)
-                if r.verdict == Verdict::Passed && r.tests_passed() == task.test_cases as usize => {
-            }
-            Ok(r) if r.verdict == Verdict::Passed => faults.push(format!(
-                "reference passed {} test cases, task.toml declares {}",
-                r.tests_passed(),
-                task.test_cases
-            )),
-            Ok(r) => faults.push(format!(
-                "reference solution: {} ({}){}",
-                r.verdict,
-                r.reason,
-                tail(r)
-            )),
-            Err(e) => faults.push(format!("reference solution: {e}")),
-        }
-        match &stub {
-            Ok(r) if r.verdict == Verdict::Passed => {
-                faults.push("an empty/stub solution passes: the suite tests nothing".into())
-            }
-            Ok(r) if r.verdict == Verdict::InfraError => {
-                faults.push(format!("stub: infra error: {}", r.reason))
-            }
-            Ok(_) => {}
-            Err(e) => faults.push(format!("stub solution: {e}")),
-        }
-        let timing = reference
-            .as_ref()
-            .map(|r| format!("{} ms", r.wall_ms))
+    let stop = StopHandle::default();
+    listen_for_signals(stop.clone());
+    let validation = validate_tasks(tasks, executor, &options, stop).await?;
+    for check in &validation.checks {
+        let timing = check
+            .reference_wall_ms
+            .map(|ms| format!("{ms} ms"))
             .unwrap_or_default();
-        if faults.is_empty() {
-            lines.push(format!("ok      {:<32} {timing}", task.id));
+        if check.faults.is_empty() {
+            let recorded = check
+                .recorded
+                .map(|n| format!(", {n} names recorded in {EXPECTED_TESTS_FILE}"))
+                .unwrap_or_default();
+            println!("ok      {:<32} {timing}{recorded}", check.task_id);
         } else {
             problems += 1;
-            lines.push(format!("FAILED  {:<32} {}", task.id, faults.join("; ")));
+            println!("FAILED  {:<32} {}", check.task_id, check.faults.join("; "));
         }
     }
-    lines.sort_by(|a, b| a[8..].cmp(&b[8..]));
-    for l in &lines {
-        println!("{l}");
-    }
-    println!("{} tasks checked, {problems} problem(s)", tasks.len());
-    Ok(if problems == 0 {
+    println!(
+        "{} tasks checked, {problems} problem(s){}",
+        validation.checks.len(),
+        if validation.interrupted {
+            ", INTERRUPTED (tasks not run are not checked)"
+        } else {
+            ""
+        }
+    );
+    Ok(if validation.interrupted {
+        exit::INTERRUPTED
+    } else if problems == 0 {
         exit::OK
     } else {
         exit::FOUND_PROBLEMS
     })
-}
-
-async fn check(
-    sandbox: &Sandbox,
-    task: &Task,
-    solution: Result<std::collections::BTreeMap<String, Vec<u8>>, String>,
-) -> Result<ExecutionResult, String> {
-    let spec = execution_spec(task, &solution?, None).map_err(|e| e.to_string())?;
-    Ok(sandbox.run(&spec).await)
-}
-
-fn tail(r: &ExecutionResult) -> String {
-    let text = if r.stderr.text.trim().is_empty() {
-        &r.stdout.text
-    } else {
-        &r.stderr.text
-    };
-    let lines: Vec<&str> = text.lines().rev().take(3).collect();
-    if lines.is_empty() {
-        String::new()
-    } else {
-        format!(
-            ": {}",
-            lines.into_iter().rev().collect::<Vec<_>>().join(" | ")
-        )
-    }
 }

@@ -17,12 +17,9 @@ pub async fn connect() -> Result<Docker, DockerError> {
         .map_err(|source| DockerError::Connect { endpoint, source })
 }
 
-/// Names of the OCI runtimes the daemon offers (e.g. runc, runsc).
+/// Names of the OCI runtimes the daemon offers (e.g. runc, runsc), sorted.
 pub async fn runtimes(docker: &Docker) -> Result<Vec<String>, DockerError> {
-    let info = docker.info().await.map_err(DockerError::Info)?;
-    let mut names: Vec<String> = info.runtimes.unwrap_or_default().into_keys().collect();
-    names.sort();
-    Ok(names)
+    Ok(super::system::info(docker).await?.runtimes)
 }
 
 /// Fail closed when a runtime is asked for and the daemon does not offer it.
@@ -40,14 +37,9 @@ pub async fn require_runtime(docker: &Docker, runtime: &str) -> Result<(), Docke
 
 /// The image's id (`sha256:…`), or `ImageMissing`.
 pub async fn image_id(docker: &Docker, image: &str) -> Result<String, DockerError> {
-    match docker.inspect_image(image).await {
-        Ok(inspect) => Ok(inspect.id.unwrap_or_default()),
-        Err(source) if DockerError::is_missing_image(&source) => Err(DockerError::ImageMissing {
+    super::image::find_image_id(docker, image)
+        .await?
+        .ok_or_else(|| DockerError::ImageMissing {
             image: image.into(),
-        }),
-        Err(source) => Err(DockerError::InspectImage {
-            image: image.into(),
-            source,
-        }),
-    }
+        })
 }

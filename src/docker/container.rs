@@ -1,8 +1,9 @@
 //! Container operations, each mapped to its own error variant.
+use super::container_spec::ContainerSpec;
 use super::error::DockerError;
 use bollard::Docker;
-use bollard::container::{AttachContainerResults, LogOutput};
-use bollard::models::{ContainerCreateBody, ContainerSummary};
+use bollard::container::LogOutput;
+use bollard::models::ContainerSummary;
 use bollard::query_parameters::{
     AttachContainerOptions, KillContainerOptions, ListContainersOptions, RemoveContainerOptions,
     WaitContainerOptions,
@@ -10,13 +11,27 @@ use bollard::query_parameters::{
 use futures_util::{Stream, StreamExt};
 use std::collections::HashMap;
 use std::pin::Pin;
+use tokio::io::AsyncWrite;
 
-pub type OutputStream =
-    Pin<Box<dyn Stream<Item = Result<LogOutput, bollard::errors::Error>> + Send>>;
+/// One piece of a container's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chunk {
+    Stdout(bytes::Bytes),
+    Stderr(bytes::Bytes),
+}
 
-pub async fn create(docker: &Docker, body: ContainerCreateBody) -> Result<String, DockerError> {
-    let image = body.image.clone().unwrap_or_default();
-    match docker.create_container(None, body).await {
+/// A container's output as it arrives; an `Err` ends it.
+pub type OutputStream = Pin<Box<dyn Stream<Item = Result<Chunk, DockerError>> + Send>>;
+
+/// Both ends of an attach session.
+pub struct Attached {
+    pub output: OutputStream,
+    pub input: Pin<Box<dyn AsyncWrite + Send>>,
+}
+
+pub async fn create(docker: &Docker, spec: &ContainerSpec) -> Result<String, DockerError> {
+    let image = spec.image.clone();
+    match docker.create_container(None, spec.to_body()).await {
         Ok(created) => Ok(created.id),
         Err(source) if DockerError::is_missing_image(&source) => {
             Err(DockerError::ImageMissing { image })
@@ -26,7 +41,7 @@ pub async fn create(docker: &Docker, body: ContainerCreateBody) -> Result<String
 }
 
 /// Attach stdin/stdout/stderr before start, so no output is missed.
-pub async fn attach(docker: &Docker, id: &str) -> Result<AttachContainerResults, DockerError> {
+pub async fn attach(docker: &Docker, id: &str) -> Result<Attached, DockerError> {
     let options = AttachContainerOptions {
         stdin: true,
         stdout: true,
@@ -35,13 +50,32 @@ pub async fn attach(docker: &Docker, id: &str) -> Result<AttachContainerResults,
         logs: false,
         detach_keys: None,
     };
-    docker
+    let attached = docker
         .attach_container(id, Some(options))
         .await
         .map_err(|source| DockerError::AttachContainer {
             id: id.into(),
             source,
-        })
+        })?;
+    let owner = id.to_string();
+    let output = attached.output.filter_map(move |item| {
+        let chunk = match item {
+            Ok(LogOutput::StdOut { message }) | Ok(LogOutput::Console { message }) => {
+                Some(Ok(Chunk::Stdout(message)))
+            }
+            Ok(LogOutput::StdErr { message }) => Some(Ok(Chunk::Stderr(message))),
+            Ok(LogOutput::StdIn { .. }) => None,
+            Err(source) => Some(Err(DockerError::ReadOutput {
+                id: owner.clone(),
+                source,
+            })),
+        };
+        std::future::ready(chunk)
+    });
+    Ok(Attached {
+        output: Box::pin(output),
+        input: attached.input,
+    })
 }
 
 pub async fn start(docker: &Docker, id: &str) -> Result<(), DockerError> {
@@ -68,12 +102,7 @@ pub async fn wait(docker: &Docker, id: &str) -> Result<i64, DockerError> {
             id: id.into(),
             source,
         }),
-        None => Err(DockerError::WaitContainer {
-            id: id.into(),
-            source: bollard::errors::Error::DockerStreamError {
-                error: "wait stream ended without a status".into(),
-            },
-        }),
+        None => Err(DockerError::WaitEnded { id: id.into() }),
     }
 }
 

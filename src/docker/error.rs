@@ -34,16 +34,43 @@ pub enum DockerError {
     SendPayload { id: String, source: std::io::Error },
     #[error("wait for container {id}: {source}")]
     WaitContainer { id: String, source: BollardError },
+    #[error("wait for container {id}: the daemon ended the wait without an exit status")]
+    WaitEnded { id: String },
+    #[error("read output of container {id}: {source}")]
+    ReadOutput { id: String, source: BollardError },
+    #[error("container {id} did not stop within {secs} s after it was killed")]
+    DidNotStop { id: String, secs: u64 },
+    #[error("create container from `{image}`: the creation task ended early: {message}")]
+    CreationAborted { image: String, message: String },
     #[error("kill container {id}: {source}")]
     KillContainer { id: String, source: BollardError },
     #[error("inspect container {id}: {source}")]
     InspectContainer { id: String, source: BollardError },
     #[error("remove container {id}: {source}")]
     RemoveContainer { id: String, source: BollardError },
-    #[error("slot container {id}: {message}")]
-    SlotSupervisor { id: String, message: String },
+    #[error("sandbox container {id}: {message}")]
+    Supervisor { id: String, message: String },
     #[error("list containers: {0}")]
     ListContainers(BollardError),
+    #[error("list images ({filter}): {source}")]
+    ListImages {
+        filter: String,
+        source: BollardError,
+    },
+    #[error("tag image {image} as {tag}: {source}")]
+    TagImage {
+        image: String,
+        tag: String,
+        source: BollardError,
+    },
+    #[error(
+        "remove image {image}: {source} (an image still used by a container is kept: remove the container first)"
+    )]
+    RemoveImage { image: String, source: BollardError },
+    #[error(
+        "build image {image}: the build stream failed: {source}. Check that dockerd is healthy (`docker info`) and build again."
+    )]
+    BuildImage { image: String, source: BollardError },
 }
 
 impl DockerError {

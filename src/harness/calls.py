@@ -1110,10 +1110,12 @@ def run_pytest(spec, report_path):
     args = ["-q", "-c", os.devnull, "--rootdir", os.getcwd(), "--noconftest",
             "-p", "no:cacheprovider", "--import-mode=importlib",
             "--junitxml", report_path] + tests
-    code = pytest.main(args, plugins=plugins)
+    code = int(pytest.main(args, plugins=plugins))
     if load_error is not None:
         return 2
-    return int(code)
+    # pytest: 2 interrupted (a collection error) means the tests could not run, as for us; its
+    # internal error (3), usage error (4) and "no tests" (5) are harness/spec errors here.
+    return code if code in (0, 1, 2) else 3
 
 
 def proxy_module(name, module, load_error):

@@ -1,8 +1,8 @@
 //! The base image the Dockerfiles start from: find its id, or make it when it is crucible's own.
-use super::error::{ImagesError, is_not_found};
+use super::error::ImagesError;
 use super::naming::DEFAULT_BASE_IMAGE;
 use super::spec::ImageSet;
-use bollard::Docker;
+use crate::docker::{self, Docker};
 use std::path::Path;
 
 /// The script (relative to the repo root) that debootstraps `crucible/base:bookworm`.
@@ -10,14 +10,7 @@ pub const BASE_SCRIPT: &str = "scripts/build-base-image";
 
 /// The id of the base image, or None when it does not exist.
 pub async fn base_image_id(docker: &Docker, base_ref: &str) -> Result<Option<String>, ImagesError> {
-    match docker.inspect_image(base_ref).await {
-        Ok(info) => Ok(Some(info.id.unwrap_or_default())),
-        Err(err) if is_not_found(&err) => Ok(None),
-        Err(source) => Err(ImagesError::Inspect {
-            image: base_ref.to_string(),
-            source,
-        }),
-    }
+    Ok(docker::image::find_image_id(docker, base_ref).await?)
 }
 
 /// The id of the base image; when it is the default one and missing, build it with the repo's script.

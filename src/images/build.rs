@@ -1,13 +1,12 @@
 //! `crucible images build`: build the images whose context changed, in parallel, and tag them.
 use super::base::ensure_base_image;
-use super::error::{ImagesError, is_not_found};
+use super::error::ImagesError;
 use super::naming::{self, LABEL_CONTEXT_HASH, LABEL_IMAGE};
 use super::prepare::{PreparedImage, prepare_images};
 use super::progress::{ImageProgress, Progress, ProgressMode};
 use super::spec::ImageSet;
+use crate::docker::{self, BuildEvent, BuildRequest, Docker};
 use crate::task::Language;
-use bollard::Docker;
-use bollard::query_parameters::{BuildImageOptionsBuilder, TagImageOptionsBuilder};
 use futures_util::StreamExt;
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -105,45 +104,18 @@ async fn build_one(
 }
 
 async fn image_exists(docker: &Docker, name: &str) -> Result<bool, ImagesError> {
-    match docker.inspect_image(name).await {
-        Ok(_) => Ok(true),
-        Err(err) if is_not_found(&err) => Ok(false),
-        Err(source) => Err(ImagesError::Inspect {
-            image: name.to_string(),
-            source,
-        }),
-    }
+    Ok(docker::image::find_image_id(docker, name).await?.is_some())
 }
 
 /// Make `crucible/<lang>:latest` the image tagged `hash_tag` (no-op when it already is).
 async fn point_latest(docker: &Docker, lang: Language, hash_tag: &str) -> Result<(), ImagesError> {
-    let latest = naming::latest_tag(lang);
-    let id_of = |name: String| async move {
-        match docker.inspect_image(&name).await {
-            Ok(info) => Ok(info.id),
-            Err(err) if is_not_found(&err) => Ok(None),
-            Err(source) => Err(ImagesError::Inspect {
-                image: name,
-                source,
-            }),
-        }
-    };
-    let target = id_of(hash_tag.to_string()).await?;
-    if target.is_some() && target == id_of(latest.clone()).await? {
+    let target = docker::image::find_image_id(docker, hash_tag).await?;
+    let latest = docker::image::find_image_id(docker, &naming::latest_tag(lang)).await?;
+    if target.is_some() && target == latest {
         return Ok(());
     }
-    let options = TagImageOptionsBuilder::new()
-        .repo(&naming::repository(lang))
-        .tag("latest")
-        .build();
-    docker
-        .tag_image(hash_tag, Some(options))
-        .await
-        .map_err(|source| ImagesError::Tag {
-            image: hash_tag.to_string(),
-            tag: latest,
-            source,
-        })
+    docker::image::tag_image(docker, hash_tag, &naming::repository(lang), "latest").await?;
+    Ok(())
 }
 
 /// Stream one `docker build`, feeding the progress display and keeping the tail for errors.
@@ -159,18 +131,15 @@ async fn run_build(
         (LABEL_IMAGE.to_string(), lang.to_string()),
         (LABEL_CONTEXT_HASH.to_string(), image.hash.clone()),
     ]);
-    let args: HashMap<String, String> = options.set.build_args().into_iter().collect();
-    let build_options = BuildImageOptionsBuilder::new()
-        .dockerfile("Dockerfile")
-        .t(&tag)
-        .rm(true)
-        .forcerm(true)
-        .nocache(options.force)
-        .buildargs(&args)
-        .labels(&labels)
-        .build();
-    let body = bollard::body_full(bytes::Bytes::from(image.context.clone()));
-    let mut stream = docker.build_image(build_options, None, Some(body));
+    let request = BuildRequest {
+        tag: tag.clone(),
+        dockerfile: "Dockerfile".into(),
+        no_cache: options.force,
+        build_args: options.set.build_args().into_iter().collect(),
+        labels,
+        context: image.context.clone(),
+    };
+    let mut stream = std::pin::pin!(docker::build::build_image(docker, request));
 
     let mut step = String::from("the start (before the first step)");
     let mut tail: VecDeque<String> = VecDeque::with_capacity(KEPT_LINES);
@@ -180,25 +149,25 @@ async fn run_build(
         message,
         last_lines: tail.iter().cloned().collect::<Vec<_>>().join("\n"),
     };
-    while let Some(item) = stream.next().await {
-        let info = match item {
-            Ok(info) => info,
+    while let Some(event) = stream.next().await {
+        let event = match event {
+            Ok(event) => event,
             Err(err) => return Err(fail(&step, err.to_string(), &tail)),
         };
-        if let Some(text) = info.stream.as_deref().or(info.status.as_deref()) {
-            for line in text.lines().map(str::trim_end).filter(|l| !l.is_empty()) {
-                if line.starts_with("Step ") {
-                    step = line.to_string();
+        match event {
+            BuildEvent::Output(text) => {
+                for line in text.lines().map(str::trim_end).filter(|l| !l.is_empty()) {
+                    if line.starts_with("Step ") {
+                        step = line.to_string();
+                    }
+                    if tail.len() == KEPT_LINES {
+                        tail.pop_front();
+                    }
+                    tail.push_back(line.to_string());
+                    shown.line(line);
                 }
-                if tail.len() == KEPT_LINES {
-                    tail.pop_front();
-                }
-                tail.push_back(line.to_string());
-                shown.line(line);
             }
-        }
-        if let Some(message) = info.error_detail.and_then(|d| d.message) {
-            return Err(fail(&step, message, &tail));
+            BuildEvent::Failed(message) => return Err(fail(&step, message, &tail)),
         }
     }
     // A build stream can end without an error yet without an image (daemon hiccup): check.

@@ -1,4 +1,5 @@
 //! Everything that can go wrong while building, listing or pruning the runtime images.
+use crate::docker::DockerError;
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
@@ -29,43 +30,7 @@ pub enum ImagesError {
         last_lines: String,
     },
 
-    #[error("cannot inspect image {image}: {source}")]
-    Inspect {
-        image: String,
-        #[source]
-        source: bollard::errors::Error,
-    },
-
-    #[error("cannot list crucible images ({filter}): {source}")]
-    List {
-        filter: String,
-        #[source]
-        source: bollard::errors::Error,
-    },
-
-    #[error("cannot remove image {image}: {source}")]
-    Remove {
-        image: String,
-        #[source]
-        source: bollard::errors::Error,
-    },
-
-    #[error("cannot tag image {image} as {tag}: {source}")]
-    Tag {
-        image: String,
-        tag: String,
-        #[source]
-        source: bollard::errors::Error,
-    },
-}
-
-/// True when the daemon answered 404 (the image does not exist), as opposed to any other failure.
-pub(crate) fn is_not_found(err: &bollard::errors::Error) -> bool {
-    matches!(
-        err,
-        bollard::errors::Error::DockerResponseServerError {
-            status_code: 404,
-            ..
-        }
-    )
+    /// A Docker operation failed; the error names the operation and its target.
+    #[error(transparent)]
+    Docker(#[from] DockerError),
 }

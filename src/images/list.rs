@@ -4,9 +4,8 @@ use super::error::ImagesError;
 use super::naming::{self, LABEL_CONTEXT_HASH, LABEL_IMAGE};
 use super::prepare::prepare_images;
 use super::spec::ImageSet;
+use crate::docker::{self, Docker};
 use crate::task::Language;
-use bollard::Docker;
-use bollard::query_parameters::ListImagesOptionsBuilder;
 use std::collections::HashMap;
 
 /// One image crucible built (any of its tags).
@@ -20,12 +19,6 @@ pub struct ImageEntry {
     pub size_bytes: i64,
     /// Unix seconds.
     pub created: i64,
-}
-
-impl ImageEntry {
-    pub fn is_latest(&self) -> bool {
-        self.tags.iter().any(|t| t.ends_with(":latest"))
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,31 +55,15 @@ pub struct ImageStatus {
 
 /// Every image carrying the `crucible.image` label (including untagged leftovers).
 pub async fn crucible_images(docker: &Docker) -> Result<Vec<ImageEntry>, ImagesError> {
-    let filter = HashMap::from([("label", vec![LABEL_IMAGE])]);
-    let options = ListImagesOptionsBuilder::new()
-        .all(false)
-        .filters(&filter)
-        .build();
-    let summaries =
-        docker
-            .list_images(Some(options))
-            .await
-            .map_err(|source| ImagesError::List {
-                filter: format!("label={LABEL_IMAGE}"),
-                source,
-            })?;
+    let summaries = docker::image::list_labelled_images(docker, LABEL_IMAGE).await?;
     Ok(summaries
         .into_iter()
         .map(|s| ImageEntry {
             language: s.labels.get(LABEL_IMAGE).and_then(|l| Language::parse(l)),
             context_hash: s.labels.get(LABEL_CONTEXT_HASH).cloned(),
-            tags: s
-                .repo_tags
-                .into_iter()
-                .filter(|t| t != "<none>:<none>")
-                .collect(),
+            tags: s.tags,
             id: s.id,
-            size_bytes: s.size,
+            size_bytes: s.size_bytes,
             created: s.created,
         })
         .collect())

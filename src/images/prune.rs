@@ -4,9 +4,8 @@ use super::error::ImagesError;
 use super::list::{ImageEntry, crucible_images};
 use super::prepare::prepare_images;
 use super::spec::ImageSet;
+use crate::docker::{self, Docker};
 use crate::task::Language;
-use bollard::Docker;
-use bollard::query_parameters::RemoveImageOptionsBuilder;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
@@ -18,7 +17,7 @@ pub struct PruneOutcome {
 }
 
 /// Remove every crucible image of the selected languages whose context hash is not the current one.
-/// Images in use by a container make this fail with `ImagesError::Remove` (nothing is forced).
+/// Images in use by a container make this fail (nothing is forced).
 pub async fn prune(docker: &Docker, set: &ImageSet) -> Result<PruneOutcome, ImagesError> {
     let base_ref = set.base_ref();
     let base_id = base_image_id(docker, base_ref)
@@ -55,13 +54,7 @@ async fn remove(docker: &Docker, image: &ImageEntry) -> Result<Vec<String>, Imag
         image.tags.clone()
     };
     for name in &names {
-        docker
-            .remove_image(name, Some(RemoveImageOptionsBuilder::new().build()), None)
-            .await
-            .map_err(|source| ImagesError::Remove {
-                image: name.clone(),
-                source,
-            })?;
+        docker::image::remove_image(docker, name).await?;
     }
     Ok(names)
 }

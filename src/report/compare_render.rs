@@ -1,284 +1,132 @@
-//! A comparison of two runs in each output format.
+//! A comparison of two runs in each output format: the compare and flips views through the
+//! shared table renderers, JSON through serde, JUnit through quick-xml.
 use super::compare::{Comparison, Flip};
-use super::html::page;
-use super::markdown::{cell, verdict_mark};
+use super::csv::to_csv;
+use super::html::{page, sections};
+use super::markdown::{self, cell};
 use super::output_format::OutputFormat;
-use super::table::align;
-use super::text::{html, one_line, usd, xml_chars};
-use std::fmt::Write;
+use super::table::{Table, to_text, verdict_label};
+use super::text::{one_line, xml_chars};
+use super::views;
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
+use std::io;
 
 pub fn render(format: OutputFormat, c: &Comparison) -> String {
     match format {
-        OutputFormat::Table => table(c),
+        OutputFormat::Table => text(c),
         OutputFormat::Json => {
             let mut out = serde_json::to_string_pretty(c).expect("Comparison serializes to JSON");
             out.push('\n');
             out
         }
-        OutputFormat::Csv => csv(c),
-        OutputFormat::Markdown => markdown(c),
+        // One CSV is one table: the flips (the per-model counts follow from them).
+        OutputFormat::Csv => to_csv(&views::flips(c)),
+        OutputFormat::Markdown => markdown_doc(c),
         OutputFormat::Junit => junit(c),
         OutputFormat::Html => html_page(c),
     }
 }
 
-fn verdict(v: Option<crate::verdict::Verdict>) -> String {
-    v.map_or_else(|| "not run".into(), |v| v.to_string())
-}
-
-/// (model, change, flip) for every flip, newly failed first: regressions matter most.
-fn flips(c: &Comparison) -> Vec<(&str, &'static str, &Flip)> {
-    let mut out = Vec::new();
-    for m in &c.models {
-        out.extend(
-            m.newly_failed
-                .iter()
-                .map(|f| (m.model.as_str(), "newly_failed", f)),
-        );
-        out.extend(
-            m.newly_solved
-                .iter()
-                .map(|f| (m.model.as_str(), "newly_solved", f)),
-        );
+/// The models view, then the flips view when something flipped.
+fn tables(c: &Comparison) -> Vec<Table> {
+    let flips = views::flips(c);
+    let mut out = vec![views::compare_models(c)];
+    if !flips.rows.is_empty() {
+        out.push(flips);
     }
     out
 }
 
-fn notes(c: &Comparison) -> Vec<String> {
-    let mut notes = Vec::new();
-    for (what, list) in [
-        ("models only in the base run", &c.models_only_in_base),
-        ("models only in the head run", &c.models_only_in_head),
-        ("tasks only in the base run", &c.tasks_only_in_base),
-        ("tasks only in the head run", &c.tasks_only_in_head),
-    ] {
-        if !list.is_empty() {
-            notes.push(format!("{what}: {}", list.join(", ")));
-        }
-    }
-    notes
+fn title(c: &Comparison) -> String {
+    format!("Compare {} → {}", c.base_run_id, c.head_run_id)
 }
 
-fn table(c: &Comparison) -> String {
-    let mut out = format!(
-        "compare {} → {}\n\n",
-        one_line(&c.base_run_id),
-        one_line(&c.head_run_id)
-    );
-    let mut rows = vec![
-        ["model", "solved", "earned", "newly solved", "newly failed"]
-            .map(String::from)
-            .to_vec(),
-    ];
-    for m in &c.models {
-        rows.push(vec![
-            one_line(&m.model),
-            format!("{} → {}", m.solved_base, m.solved_head),
-            format!("{} → {}", usd(m.dollars_base), usd(m.dollars_head)),
-            m.newly_solved.len().to_string(),
-            m.newly_failed.len().to_string(),
-        ]);
-    }
-    out.push_str(&align(&rows, &[false, true, true, true, true]));
-    let list = flips(c);
-    if !list.is_empty() {
+fn text(c: &Comparison) -> String {
+    let mut out = format!("{}\n", one_line(&title(c)));
+    for t in tables(c) {
         out.push('\n');
-        let mut rows = vec![
-            ["model", "task", "change", "before", "after", "reason now"]
-                .map(String::from)
-                .to_vec(),
-        ];
-        rows.extend(list.iter().map(|(model, change, f)| {
-            vec![
-                one_line(model),
-                one_line(&f.task_id),
-                change.replace('_', " "),
-                verdict(f.base_verdict),
-                verdict(f.head_verdict),
-                super::text::truncate(&one_line(&f.head_reason), 80),
-            ]
-        }));
-        out.push_str(&align(&rows, &[false; 6]));
-    }
-    for note in notes(c) {
-        out.push_str(&format!("\n{}", one_line(&note)));
-    }
-    if !out.ends_with('\n') {
-        out.push('\n');
+        out.push_str(&to_text(&t));
     }
     out
 }
 
-fn csv(c: &Comparison) -> String {
-    let q = |s: &str| {
-        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        };
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s
-        }
-    };
-    let mut out = String::from(
-        "base_run_id,head_run_id,model,task_id,change,price_usd,base_verdict,head_verdict,head_reason\r\n",
-    );
-    for (model, change, f) in flips(c) {
-        let _ = write!(
-            out,
-            "{},{},{},{},{change},{:.2},{},{},{}\r\n",
-            q(&c.base_run_id),
-            q(&c.head_run_id),
-            q(model),
-            q(&f.task_id),
-            f.price_usd,
-            f.base_verdict.map(|v| v.as_str()).unwrap_or(""),
-            f.head_verdict.map(|v| v.as_str()).unwrap_or(""),
-            q(&f.head_reason),
-        );
+fn markdown_doc(c: &Comparison) -> String {
+    let mut out = format!("# {}\n", cell(&title(c)));
+    for t in tables(c) {
+        out.push_str(&format!("\n## {}\n\n", cell(&t.title)));
+        out.push_str(&markdown::table(&t));
     }
-    out
-}
-
-fn markdown(c: &Comparison) -> String {
-    let mut out = format!(
-        "# Compare {} → {}\n\n",
-        cell(&c.base_run_id),
-        cell(&c.head_run_id)
-    );
-    out.push_str(
-        "| Model | Solved | Earned | Newly solved | Newly failed |\n|---|---:|---:|---:|---:|\n",
-    );
-    for m in &c.models {
-        let _ = writeln!(
-            out,
-            "| {} | {} → {} | {} → {} | {} | {} |",
-            cell(&m.model),
-            m.solved_base,
-            m.solved_head,
-            usd(m.dollars_base),
-            usd(m.dollars_head),
-            m.newly_solved.len(),
-            m.newly_failed.len()
-        );
-    }
-    let list = flips(c);
-    if !list.is_empty() {
-        out.push_str("\n| Model | Task | Change | Before | After | Reason now |\n|---|---|---|---|---|---|\n");
-        for (model, change, f) in list {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} |",
-                cell(model),
-                cell(&f.task_id),
-                change.replace('_', " "),
-                verdict_mark(f.base_verdict),
-                verdict_mark(f.head_verdict),
-                cell(&super::text::truncate(&f.head_reason, 120)),
-            );
-        }
-    }
-    for note in notes(c) {
-        let _ = write!(out, "\n{}\n", cell(&note));
-    }
-    out
-}
-
-/// One testsuite per model; a testcase per flipped task; regressions are failures.
-fn junit(c: &Comparison) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let attr = |s: &str| html(&xml_chars(s));
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"crucible compare {} to {}\">",
-        attr(&c.base_run_id),
-        attr(&c.head_run_id)
-    );
-    for m in &c.models {
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
-            attr(&m.model),
-            m.newly_solved.len() + m.newly_failed.len(),
-            m.newly_failed.len()
-        );
-        for f in &m.newly_failed {
-            let _ = writeln!(
-                out,
-                "    <testcase name=\"{}\" classname=\"{}\"><failure message=\"newly failed: {} → {}: {}\" type=\"regression\"/></testcase>",
-                attr(&f.task_id),
-                attr(&m.model),
-                verdict(f.base_verdict),
-                verdict(f.head_verdict),
-                attr(&f.head_reason)
-            );
-        }
-        for f in &m.newly_solved {
-            let _ = writeln!(
-                out,
-                "    <testcase name=\"{}\" classname=\"{}\"/>",
-                attr(&f.task_id),
-                attr(&m.model)
-            );
-        }
-        out.push_str("  </testsuite>\n");
-    }
-    out.push_str("</testsuites>\n");
     out
 }
 
 fn html_page(c: &Comparison) -> String {
-    let mut body = format!(
-        "<h1>Compare {} → {}</h1>",
-        html(&c.base_run_id),
-        html(&c.head_run_id)
-    );
-    body.push_str("<table><thead><tr><th>Model</th><th>Solved</th><th>Earned</th><th>Newly solved</th><th>Newly failed</th></tr></thead><tbody>");
+    let mut body = format!("<h1>{}</h1>", super::text::html(&title(c)));
+    body.push_str(&sections(&tables(c)));
+    page(&format!("crucible {}", title(c)), &body)
+}
+
+/// One testsuite per model; a testcase per flipped task; regressions are failures.
+fn junit(c: &Comparison) -> String {
+    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
+    // Writing into a Vec cannot fail.
+    write_junit(&mut writer, c).expect("writing XML into memory");
+    let mut out = String::from_utf8(writer.into_inner()).expect("quick-xml writes UTF-8");
+    out.push('\n');
+    out
+}
+
+fn write_junit(w: &mut Writer<Vec<u8>>, c: &Comparison) -> io::Result<()> {
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let name = xml_chars(&format!(
+        "crucible compare {} to {}",
+        c.base_run_id, c.head_run_id
+    ));
+    let mut root = BytesStart::new("testsuites");
+    root.push_attribute(("name", name.as_str()));
+    w.write_event(Event::Start(root))?;
     for m in &c.models {
-        let _ = write!(
-            body,
-            "<tr><td>{}</td><td>{} → {}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>",
-            html(&m.model),
-            m.solved_base,
-            m.solved_head,
-            usd(m.dollars_base),
-            usd(m.dollars_head),
-            m.newly_solved.len(),
-            m.newly_failed.len()
-        );
-    }
-    body.push_str("</tbody></table>");
-    let list = flips(c);
-    if !list.is_empty() {
-        body.push_str("<h2>Changes</h2><table><thead><tr><th>Model</th><th>Task</th><th>Change</th><th>Before</th><th>After</th><th>Reason now</th></tr></thead><tbody>");
-        for (model, change, f) in list {
-            let class = if change == "newly_failed" {
-                "failed"
-            } else {
-                "passed"
-            };
-            let _ = write!(
-                body,
-                "<tr><td>{}</td><td>{}</td><td class=\"v {class}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                html(model),
-                html(&f.task_id),
-                change.replace('_', " "),
-                verdict(f.base_verdict),
-                verdict(f.head_verdict),
-                html(&f.head_reason)
-            );
+        let model = xml_chars(&m.model);
+        let mut suite = BytesStart::new("testsuite");
+        suite.push_attribute(("name", model.as_str()));
+        let tests = m.newly_solved.len() + m.newly_failed.len();
+        suite.push_attribute(("tests", tests.to_string().as_str()));
+        suite.push_attribute(("failures", m.newly_failed.len().to_string().as_str()));
+        suite.push_attribute(("errors", "0"));
+        suite.push_attribute(("skipped", "0"));
+        w.write_event(Event::Start(suite))?;
+        for f in &m.newly_failed {
+            write_case(w, &model, f, true)?;
         }
-        body.push_str("</tbody></table>");
+        for f in &m.newly_solved {
+            write_case(w, &model, f, false)?;
+        }
+        w.write_event(Event::End(BytesEnd::new("testsuite")))?;
     }
-    for note in notes(c) {
-        let _ = write!(body, "<p class=\"muted\">{}</p>", html(&note));
+    w.write_event(Event::End(BytesEnd::new("testsuites")))?;
+    Ok(())
+}
+
+fn write_case(w: &mut Writer<Vec<u8>>, model: &str, f: &Flip, failed: bool) -> io::Result<()> {
+    let task = xml_chars(&f.task_id);
+    let mut case = BytesStart::new("testcase");
+    case.push_attribute(("name", task.as_str()));
+    case.push_attribute(("classname", model));
+    if !failed {
+        return w.write_event(Event::Empty(case));
     }
-    page(
-        &format!("crucible compare {} → {}", c.base_run_id, c.head_run_id),
-        &body,
-    )
+    w.write_event(Event::Start(case))?;
+    let message = xml_chars(&format!(
+        "newly failed: {} → {}: {}",
+        verdict_label(f.base_verdict),
+        verdict_label(f.head_verdict),
+        f.head_reason
+    ));
+    let mut failure = BytesStart::new("failure");
+    failure.push_attribute(("message", message.as_str()));
+    failure.push_attribute(("type", "regression"));
+    w.write_event(Event::Empty(failure))?;
+    w.write_event(Event::End(BytesEnd::new("testcase")))
 }
 
 #[cfg(test)]
@@ -313,22 +161,67 @@ mod tests {
             json["models"][0]["newly_failed"][0]["head_verdict"],
             "failed"
         );
+        let csv = render(OutputFormat::Csv, &c);
+        assert_eq!(
+            csv,
+            "model,task_id,change,base_verdict,head_verdict,price_usd,head_reason\r\n\
+             beta,t2,newly_failed,passed,failed,50.00,\"assert <x> & \"\"y\"\"\"\r\n"
+        );
+        let html = render(OutputFormat::Html, &c);
+        assert!(
+            html.contains("assert &lt;x&gt; &amp; &quot;y&quot;"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn every_format_has_the_same_columns() {
+        let c = sample();
+        let md = render(OutputFormat::Markdown, &c);
+        let html = render(OutputFormat::Html, &c);
+        let text = render(OutputFormat::Table, &c);
+        for t in tables(&c) {
+            for col in &t.columns {
+                assert!(text.contains(&col.label), "text lacks {}", col.label);
+                assert!(
+                    md.contains(&cell(&col.label)),
+                    "markdown lacks {}",
+                    col.label
+                );
+                assert!(
+                    html.contains(&format!(">{}</th>", col.label)),
+                    "html lacks {}",
+                    col.label
+                );
+            }
+        }
     }
 
     #[test]
     fn compare_junit_is_well_formed() {
-        let xml = render(OutputFormat::Junit, &sample());
+        let mut c = sample();
+        c.models[0].model = "m\"<&>\x00".into();
+        let xml = render(OutputFormat::Junit, &c);
         let mut reader = quick_xml::Reader::from_str(&xml);
-        let mut failures = 0;
+        let mut failures = Vec::new();
         loop {
             match reader.read_event().unwrap() {
-                quick_xml::events::Event::Eof => break,
-                quick_xml::events::Event::Empty(e) if e.name().as_ref() == "failure" => {
-                    failures += 1
-                }
+                Event::Eof => break,
+                Event::Empty(e) if e.name().as_ref() == "failure" => failures.push(
+                    e.try_get_attribute("message")
+                        .unwrap()
+                        .unwrap()
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .unwrap()
+                        .into_owned(),
+                ),
                 _ => {}
             }
         }
-        assert_eq!(failures, 1);
+        assert_eq!(
+            failures,
+            ["newly failed: passed → failed: assert <x> & \"y\""]
+        );
+        assert!(xml.contains("name=\"m&quot;&lt;&amp;&gt;\""), "{xml}");
     }
 }

@@ -1,8 +1,11 @@
-//! CSV (RFC 4180): one row per model, and one row per (task, model).
+//! CSV (RFC 4180) of any report [`Table`]: the one CSV writer of the crate.
 //!
-//! Text cells that a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab or CR)
-//! get a leading `'`: task and model names come from users.
-use super::summary::{PASS_AT_K, RunSummary};
+//! Headers are the columns' stable keys; numbers are plain (`1234.50`, `0.4500`, milliseconds)
+//! so spreadsheets compute with them. Text cells that a spreadsheet would run as a formula
+//! (leading `=`, `+`, `-`, `@`, tab or CR) get a leading `'`: task and model names come from users.
+use super::summary::RunSummary;
+use super::table::{Cell, Table};
+use super::views;
 
 fn quote(cell: &str) -> String {
     if cell.contains([',', '"', '\n', '\r']) {
@@ -12,7 +15,7 @@ fn quote(cell: &str) -> String {
     }
 }
 
-/// A cell holding user text.
+/// A field holding user text.
 fn text(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         quote(&format!("'{cell}"))
@@ -21,132 +24,75 @@ fn text(cell: &str) -> String {
     }
 }
 
-fn opt<T: ToString>(value: Option<T>) -> String {
-    value.map(|v| v.to_string()).unwrap_or_default()
+/// The fields of one cell: one, or two for a ratio whose column keeps the total.
+fn fields(cell: &Cell, split_ratio: bool) -> Vec<String> {
+    let one = match cell {
+        Cell::Empty => String::new(),
+        Cell::Text(s) => text(s),
+        Cell::Count(n) => n.to_string(),
+        Cell::Ratio(part, whole) => {
+            return if split_ratio {
+                vec![part.to_string(), whole.to_string()]
+            } else {
+                vec![part.to_string()]
+            };
+        }
+        Cell::Percent(p) => format!("{p:.2}"),
+        Cell::Rate(r) => format!("{r:.4}"),
+        Cell::Dollars(d) => format!("{d:.2}"),
+        Cell::Duration(ms) => ms.to_string(),
+        Cell::Verdict { verdict, .. } => {
+            verdict.map(|v| v.as_str().to_string()).unwrap_or_default()
+        }
+        Cell::Status { label, .. } => text(&label.replace(' ', "_")),
+    };
+    vec![one]
 }
 
-fn line(out: &mut String, cells: &[String]) {
-    out.push_str(&cells.join(","));
-    out.push_str("\r\n");
-}
-
-pub fn models_csv(summary: &RunSummary) -> String {
-    let mut header: Vec<String> = [
-        "run_id",
-        "model",
-        "tasks_solved",
-        "tasks_total",
-        "accuracy_pct",
-        "dollars_earned",
-        "dollars_available",
-        "test_cases_passed",
-        "test_cases_total",
-        "test_case_pass_rate_pct",
-    ]
-    .map(String::from)
-    .to_vec();
-    header.extend(PASS_AT_K.iter().map(|k| format!("pass_at_{k}")));
-    header.extend(
-        crate::verdict::Verdict::ALL
-            .iter()
-            .map(|v| v.as_str().to_string()),
-    );
-    header.extend(
-        [
-            "attempts",
-            "final_executions",
-            "median_wall_ms",
-            "flake_rate",
-        ]
-        .map(String::from),
-    );
-
+/// Header and rows; the notes are for people and stay out.
+pub fn to_csv(table: &Table) -> String {
     let mut out = String::new();
-    line(&mut out, &header);
-    for m in &summary.models {
-        let mut row = vec![
-            text(&summary.run_id),
-            text(&m.model),
-            m.tasks_solved.to_string(),
-            m.tasks_total.to_string(),
-            format!("{:.2}", m.accuracy_pct),
-            format!("{:.2}", m.dollars_earned),
-            format!("{:.2}", m.dollars_available),
-            m.test_cases_passed.to_string(),
-            m.test_cases_total.to_string(),
-            opt(m.test_case_pass_rate_pct.map(|p| format!("{p:.2}"))),
-        ];
-        row.extend(PASS_AT_K.iter().map(|&k| {
-            opt(m
-                .pass_at_k
+    let mut line = |cells: Vec<String>| {
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    };
+    line(
+        table
+            .columns
+            .iter()
+            .flat_map(|c| std::iter::once(text(&c.key)).chain(c.total_key.as_deref().map(text)))
+            .collect(),
+    );
+    for row in &table.rows {
+        // A row without a cell for some column still gets that column's fields.
+        let filler = Cell::Empty;
+        line(
+            table
+                .columns
                 .iter()
-                .find(|p| p.k == k)
-                .map(|p| format!("{:.4}", p.value)))
-        }));
-        row.extend(
-            crate::verdict::Verdict::ALL
-                .iter()
-                .map(|&v| m.verdicts.get(v).to_string()),
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    let cell = row.get(i).unwrap_or(&filler);
+                    let mut f = fields(cell, c.total_key.is_some());
+                    if c.total_key.is_some() && f.len() == 1 {
+                        f.push(String::new());
+                    }
+                    f
+                })
+                .collect(),
         );
-        row.extend([
-            m.attempts.to_string(),
-            m.final_executions.to_string(),
-            opt(m.median_wall_ms),
-            opt(m.flake_rate.map(|f| format!("{f:.4}"))),
-        ]);
-        line(&mut out, &row);
     }
     out
+}
+
+/// One row per model: the models view.
+pub fn models_csv(summary: &RunSummary) -> String {
+    to_csv(&views::models(summary))
 }
 
 /// One row per (task, model): the model's sample 0, repeat 0 result on that task.
 pub fn tasks_csv(summary: &RunSummary) -> String {
-    let mut out = String::new();
-    let header = [
-        "run_id",
-        "task_id",
-        "title",
-        "language",
-        "price_usd",
-        "declared_test_cases",
-        "model",
-        "solved",
-        "verdict",
-        "reason",
-        "attempts",
-        "wall_ms",
-        "tests_passed",
-        "tests_total",
-        "samples_passed",
-        "samples",
-    ];
-    line(&mut out, &header.map(String::from));
-    for t in &summary.tasks {
-        for r in &t.results {
-            line(
-                &mut out,
-                &[
-                    text(&summary.run_id),
-                    text(&t.task_id),
-                    text(&t.title),
-                    text(&t.language),
-                    format!("{:.2}", t.price_usd),
-                    t.declared_test_cases.to_string(),
-                    text(&r.model),
-                    r.solved.to_string(),
-                    opt(r.verdict),
-                    text(&r.reason),
-                    r.attempts.to_string(),
-                    opt(r.wall_ms),
-                    r.tests_passed.to_string(),
-                    r.tests_total.to_string(),
-                    r.samples_passed.to_string(),
-                    r.samples.to_string(),
-                ],
-            );
-        }
-    }
-    out
+    to_csv(&views::task_results(summary))
 }
 
 #[cfg(test)]
@@ -155,7 +101,7 @@ mod tests {
     use crate::report::test_fixtures::summary;
 
     #[test]
-    fn one_row_per_model_with_fixed_columns() {
+    fn one_row_per_model_with_the_models_view_columns() {
         let text = models_csv(&summary());
         let rows: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
         assert_eq!(rows.len(), 3);
@@ -164,10 +110,13 @@ mod tests {
         assert_eq!(header.len(), beta.len());
         let col = |name: &str| beta[header.iter().position(|h| *h == name).unwrap()];
         assert_eq!(col("model"), "beta");
+        assert_eq!(col("tasks_solved"), "2");
+        assert_eq!(col("tasks_total"), "3");
         assert_eq!(col("dollars_earned"), "75.00");
         assert_eq!(col("pass_at_1"), "0.5000");
-        assert_eq!(col("pass_at_5"), "");
         assert_eq!(col("infra_error"), "1");
+        assert_eq!(col("median_wall_ms"), "1000");
+        assert!(!header.contains(&"pass_at_5") && !header.contains(&"memory_limit"));
     }
 
     #[test]
@@ -178,6 +127,28 @@ mod tests {
         assert_eq!(text.matches("\r\n").count(), 1 + 3 * 2);
         assert!(
             text.contains(r#","'=HYPERLINK(""x""), ""quoted""","#),
+            "{text}"
+        );
+        let header = text.lines().next().unwrap();
+        assert!(
+            header.ends_with("tests_passed,tests_total,samples_passed,samples"),
+            "{header}"
+        );
+    }
+
+    #[test]
+    fn every_column_gets_its_fields() {
+        let mut t = crate::report::test_fixtures::table();
+        t.rows[1].truncate(2);
+        let text = to_csv(&t);
+        let lines: Vec<&str> = text.lines().collect();
+        let width = lines[0].split(',').count();
+        assert!(
+            lines.iter().all(|l| l.split(',').count() == width),
+            "{text}"
+        );
+        assert!(
+            lines[1].starts_with("a-very-long-model,2,3,1234.50,0.5000,1250,failed"),
             "{text}"
         );
     }

@@ -2,21 +2,31 @@
 //! task × model table. No script, no fonts, no links: it opens offline and from a mail attachment.
 use super::summary::RunSummary;
 use super::svg::{bar_chart, histogram, stacked_bars};
-use super::text::{duration_ms, fraction_pct, html, pct, usd};
+use super::table::{Align, Cell, Column, Table};
+use super::text::{duration_ms, html, pct, usd};
+use super::views;
 use crate::verdict::Verdict;
 use std::fmt::Write;
 
+// Tables: numbers never wrap, headers may (so many columns still fit), the first column (model
+// or task names) stays on one line and is cut with an ellipsis when very long; a table wider
+// than the page scrolls inside its own box instead of stretching the page.
 const CSS: &str = "
-body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
+body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px auto;max-width:1240px;color:#222;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .muted{color:#777;fill:#777}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:18px}
-svg.chart{max-width:100%;height:auto;font-size:12px;fill:#222}
+.note{font-size:12px;margin:6px 0}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr));gap:18px}
+svg.chart{width:100%;max-width:640px;height:auto;font-size:12px;fill:#222}
 .chart-title{font-weight:600;font-size:13px}.legend{font-size:11px}.axis{stroke:#999}
-table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
-th,td{border-bottom:1px solid #e3e3e3;padding:4px 8px;text-align:right;white-space:nowrap}
-th:first-child,td:first-child{text-align:left;white-space:normal;word-break:break-word}
-th{background:#f6f6f6}
+.table-box{max-width:100%;overflow-x:auto}
+table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums}
+th,td{border-bottom:1px solid #e3e3e3;padding:4px 5px;text-align:right;white-space:nowrap;vertical-align:top}
+th{background:#f6f6f6;white-space:normal;vertical-align:bottom;font-size:12px}
+th.t,td.t{text-align:left}
+td.t{white-space:normal;min-width:8em;max-width:32em;overflow-wrap:anywhere}
+th:first-child,td.name{text-align:left}
+td.name{white-space:nowrap;max-width:15em;overflow:hidden;text-overflow:ellipsis}
 td.v{text-align:center}
 .passed{background:#e3f4e1}.failed{background:#fbe3e3}.error,.invalid_input{background:#fdebd3}
 .timeout,.memory_limit,.output_limit{background:#f3e3f7}.infra_error,.interrupted,.none{background:#eee}
@@ -91,118 +101,111 @@ fn charts(summary: &RunSummary) -> String {
     )
 }
 
-fn model_table(summary: &RunSummary) -> String {
-    let ks: Vec<u32> = summary
-        .models
-        .first()
-        .map(|m| m.pass_at_k.iter().map(|p| p.k).collect())
-        .unwrap_or_default();
-    let mut out = String::from(
-        "<table><thead><tr><th>Model</th><th>Solved</th><th>Accuracy</th><th>Earned</th><th>Tests passed</th>",
-    );
-    for k in &ks {
-        let _ = write!(out, "<th>pass@{k}</th>");
-    }
-    for v in Verdict::ALL {
-        let _ = write!(out, "<th>{}</th>", v.as_str().replace('_', " "));
-    }
-    out.push_str("<th>Median wall</th>");
-    if summary.repeats > 1 {
-        out.push_str("<th>Flaky</th>");
-    }
-    out.push_str("</tr></thead><tbody>");
-    for m in &summary.models {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td>{}/{}</td><td>{}</td><td>{} / {}</td><td>{}</td>",
-            html(&m.model),
-            m.tasks_solved,
-            m.tasks_total,
-            pct(m.accuracy_pct),
-            usd(m.dollars_earned),
-            usd(m.dollars_available),
-            m.test_case_pass_rate_pct.map_or_else(
-                || "–".into(),
-                |p| format!(
-                    "{} ({}/{})",
-                    pct(p),
-                    m.test_cases_passed,
-                    m.test_cases_total
-                )
-            ),
-        );
-        for p in &m.pass_at_k {
-            let _ = write!(out, "<td>{}</td>", fraction_pct(p.value));
-        }
-        for v in Verdict::ALL {
-            let _ = write!(out, "<td>{}</td>", m.verdicts.get(v));
-        }
-        let _ = write!(
-            out,
-            "<td>{}</td>",
-            m.median_wall_ms.map_or_else(|| "–".into(), duration_ms)
-        );
-        if summary.repeats > 1 {
+/// A class name safe in an attribute, from a table's title: "Task results" → "task-results".
+fn slug(title: &str) -> String {
+    title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+fn td(out: &mut String, index: usize, column: &Column, c: &Cell) {
+    match c {
+        Cell::Verdict {
+            verdict,
+            detail,
+            note,
+        } => {
+            let class = verdict.map_or("none", Verdict::as_str);
             let _ = write!(
                 out,
-                "<td>{}</td>",
-                m.flake_rate.map_or_else(|| "–".into(), fraction_pct)
+                "<td class=\"v {class}\" title=\"{}\">{}",
+                html(note),
+                html(&c.display())
             );
+            if !detail.is_empty() {
+                let _ = write!(out, "<br><span class=\"muted\">{}</span>", html(detail));
+            }
+            out.push_str("</td>");
+        }
+        Cell::Status { label, good } => {
+            let class = if *good { "passed" } else { "failed" };
+            let _ = write!(out, "<td class=\"v {class}\">{}</td>", html(label));
+        }
+        Cell::Text(s) if index == 0 => {
+            let _ = write!(out, "<td class=\"name\" title=\"{0}\">{0}</td>", html(s));
+        }
+        Cell::Text(s) if column.align == Align::Left => {
+            let _ = write!(out, "<td class=\"t\">{}</td>", html(s));
+        }
+        c => {
+            let _ = write!(out, "<td>{}</td>", html(&c.display()));
+        }
+    }
+}
+
+/// A report table in its scroll box, then its notes.
+pub fn table(t: &Table) -> String {
+    let mut out = format!(
+        "<div class=\"table-box\"><table class=\"{}\"><thead><tr>",
+        slug(&t.title)
+    );
+    for c in &t.columns {
+        let class = if c.align == Align::Left {
+            " class=\"t\""
+        } else {
+            ""
+        };
+        // Labels like memory_limit may break after the underscore: narrower columns.
+        let label = html(&c.label).replace('_', "_<wbr>");
+        let _ = write!(out, "<th{class}>{label}</th>");
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in &t.rows {
+        out.push_str("<tr>");
+        for (i, column) in t.columns.iter().enumerate() {
+            td(&mut out, i, column, row.get(i).unwrap_or(&Cell::Empty));
         }
         out.push_str("</tr>");
     }
-    out.push_str("</tbody></table>");
+    out.push_str("</tbody></table></div>");
+    for note in &t.notes {
+        let _ = write!(out, "<p class=\"muted note\">{}</p>", html(note));
+    }
     out
 }
 
-fn task_table(summary: &RunSummary) -> String {
-    let mut out = String::from("<table><thead><tr><th>Task</th><th>Price</th>");
-    for m in &summary.models {
-        let _ = write!(out, "<th>{}</th>", html(&m.model));
+/// Tables under their `<h2>` titles.
+pub fn sections(tables: &[Table]) -> String {
+    let mut out = String::new();
+    for t in tables {
+        let _ = write!(out, "<h2>{}</h2>", html(&t.title));
+        out.push_str(&table(t));
     }
-    out.push_str("</tr></thead><tbody>");
-    for t in &summary.tasks {
-        let _ = write!(
-            out,
-            "<tr><td title=\"{}\">{}<br><span class=\"muted\">{}</span></td><td>{}</td>",
-            html(&t.language),
-            html(&t.task_id),
-            html(&t.title),
-            usd(t.price_usd)
-        );
-        for r in &t.results {
-            let (class, label) = r
-                .verdict
-                .map_or(("none", "not run"), |v| (v.as_str(), v.as_str()));
-            let _ = write!(
-                out,
-                "<td class=\"v {class}\" title=\"{}\">{label}<br><span class=\"muted\">{}/{} tests</span></td>",
-                html(&r.reason),
-                r.tests_passed,
-                r.tests_total,
-            );
-        }
-        out.push_str("</tr>");
-    }
-    out.push_str("</tbody></table>");
     out
 }
 
 pub fn render(summary: &RunSummary) -> String {
     let mut body = format!(
-        "<h1>crucible run {}</h1><p class=\"muted\">{} tasks · {} available · {} sample(s) × {} repeat(s). \
-         A task is solved when the final attempt of its sample 0, repeat 0 passed.</p>",
+        "<h1>crucible run {}</h1><p class=\"muted\">{} tasks · {} available · {} sample(s) × {} repeat(s)</p>",
         html(&summary.run_id),
         summary.task_count,
         usd(summary.dollars_available),
         summary.samples,
         summary.repeats,
     );
-    body.push_str(&charts(summary));
-    body.push_str("<h2>Models</h2>");
-    body.push_str(&model_table(summary));
-    body.push_str("<h2>Tasks</h2>");
-    body.push_str(&task_table(summary));
+    if summary.models.is_empty() {
+        body.push_str("<p>No executions recorded for this run yet.</p>");
+    } else {
+        body.push_str(&charts(summary));
+        body.push_str(&sections(&[views::models(summary), views::tasks(summary)]));
+    }
     page(&format!("crucible run {}", summary.run_id), &body)
 }
 

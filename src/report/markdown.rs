@@ -1,21 +1,21 @@
-//! GitHub-flavoured Markdown: a model table and a task × model table.
+//! GitHub-flavoured Markdown of any report [`Table`], and the run report: models, then tasks.
 use super::summary::RunSummary;
-use super::text::{duration_ms, fraction_pct, one_line, pct, truncate, usd};
+use super::table::{Align, Cell, Table};
+use super::text::{html, one_line, truncate, usd};
+use super::views;
 use crate::verdict::Verdict;
 
-/// One table cell of user text: no line breaks, no table/emphasis/HTML syntax.
+/// One table cell of user text: no line breaks, no table/emphasis syntax, and HTML escaped by
+/// the report's one HTML escaper (GitHub renders entities).
 pub fn cell(s: &str) -> String {
     let mut out = String::new();
     for c in one_line(s).chars() {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
             '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' | '!' => {
                 out.push('\\');
                 out.push(c);
             }
-            c => out.push(c),
+            c => out.push_str(&html(c.encode_utf8(&mut [0; 4]))),
         }
     }
     out
@@ -27,12 +27,60 @@ fn row(out: &mut String, cells: &[String]) {
     out.push_str(" |\n");
 }
 
-pub fn verdict_mark(verdict: Option<Verdict>) -> String {
-    match verdict {
-        Some(Verdict::Passed) => "✅ passed".into(),
-        Some(v) => format!("❌ {v}"),
-        None => "— not run".into(),
+fn mark(good: bool) -> &'static str {
+    if good { "✅" } else { "❌" }
+}
+
+fn shown(c: &Cell, max_chars: Option<usize>) -> String {
+    let text = match c {
+        Cell::Verdict { verdict: None, .. } => format!("— {}", c.display_with_detail()),
+        Cell::Verdict {
+            verdict: Some(v), ..
+        } => format!(
+            "{} {}",
+            mark(*v == Verdict::Passed),
+            c.display_with_detail()
+        ),
+        Cell::Status { label, good } => format!("{} {label}", mark(*good)),
+        c => c.display(),
+    };
+    cell(&max_chars.map_or(text.clone(), |max| truncate(&text, max)))
+}
+
+/// The table (header, alignment row, rows), then its notes as a paragraph.
+pub fn table(t: &Table) -> String {
+    let mut out = String::new();
+    row(
+        &mut out,
+        &t.columns.iter().map(|c| cell(&c.label)).collect::<Vec<_>>(),
+    );
+    row(
+        &mut out,
+        &t.columns
+            .iter()
+            .map(|c| match c.align {
+                Align::Left => "---".to_string(),
+                Align::Right => "---:".to_string(),
+            })
+            .collect::<Vec<_>>(),
+    );
+    for cells in &t.rows {
+        row(
+            &mut out,
+            &t.columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| shown(cells.get(i).unwrap_or(&Cell::Empty), c.max_chars))
+                .collect::<Vec<_>>(),
+        );
     }
+    if !t.notes.is_empty() {
+        out.push('\n');
+        let notes: Vec<String> = t.notes.iter().map(|n| cell(n)).collect();
+        out.push_str(&notes.join("\n\n"));
+        out.push('\n');
+    }
+    out
 }
 
 pub fn render(summary: &RunSummary) -> String {
@@ -48,56 +96,12 @@ pub fn render(summary: &RunSummary) -> String {
         out.push_str("No executions recorded for this run yet.\n");
         return out;
     }
-    let ks: Vec<u32> = summary.models[0].pass_at_k.iter().map(|p| p.k).collect();
-    let mut header: Vec<String> = ["Model", "Solved", "Accuracy", "Earned", "Tests passed"]
-        .map(String::from)
-        .to_vec();
-    header.extend(ks.iter().map(|k| format!("pass@{k}")));
-    header.extend(["Failed", "Error", "Timeout", "Other", "Median wall"].map(String::from));
-    row(&mut out, &header);
-    row(
-        &mut out,
-        &header
-            .iter()
-            .enumerate()
-            .map(|(i, _)| if i == 0 { "---".into() } else { "---:".into() })
-            .collect::<Vec<_>>(),
-    );
-    for m in &summary.models {
-        let v = &m.verdicts;
-        let other =
-            v.memory_limit + v.output_limit + v.invalid_input + v.infra_error + v.interrupted;
-        let mut cells = vec![
-            cell(&m.model),
-            format!("{}/{}", m.tasks_solved, m.tasks_total),
-            pct(m.accuracy_pct),
-            usd(m.dollars_earned),
-            m.test_case_pass_rate_pct.map_or_else(|| "–".into(), pct),
-        ];
-        cells.extend(m.pass_at_k.iter().map(|p| fraction_pct(p.value)));
-        cells.extend([
-            v.failed.to_string(),
-            v.error.to_string(),
-            v.timeout.to_string(),
-            other.to_string(),
-            m.median_wall_ms.map_or_else(|| "–".into(), duration_ms),
-        ]);
-        row(&mut out, &cells);
+    for view in [views::models(summary), views::tasks(summary)] {
+        out.push_str(&format!("## {}\n\n", cell(&view.title)));
+        out.push_str(&table(&view));
+        out.push('\n');
     }
-
-    out.push_str("\n## Tasks\n\n");
-    let mut header: Vec<String> = ["Task", "Price"].map(String::from).to_vec();
-    header.extend(summary.models.iter().map(|m| cell(&truncate(&m.model, 40))));
-    row(&mut out, &header);
-    let mut align = vec!["---".to_string(), "---:".to_string()];
-    align.extend(summary.models.iter().map(|_| "---".to_string()));
-    row(&mut out, &align);
-    for t in &summary.tasks {
-        let mut cells = vec![cell(&t.task_id), usd(t.price_usd)];
-        cells.extend(t.results.iter().map(|r| verdict_mark(r.verdict)));
-        row(&mut out, &cells);
-    }
-    out.push_str("\nA task is solved when the final attempt of its sample 0, repeat 0 passed.\n");
+    out.pop();
     out
 }
 
@@ -130,13 +134,30 @@ mod tests {
             );
         }
         assert!(
-            text.contains("| t1 | $100.00 | ❌ failed | ✅ passed |"),
+            text.contains(
+                "| t1 | Task t1 | python | $100.00 | ❌ failed (2/3 tests, 0/2 samples) | ✅ passed (3/3 tests, 1/2 samples) |"
+            ),
             "{text}"
         );
+        assert!(text.contains("| infra\\_error |"), "{text}");
     }
 
     #[test]
     fn user_text_cannot_break_the_table_or_inject_html() {
         assert_eq!(cell("a|b\n<script>*x*"), "a\\|b &lt;script&gt;\\*x\\*");
+        assert_eq!(cell("'\"&#"), "&#39;&quot;&amp;\\#");
+    }
+
+    #[test]
+    fn table_cells_are_marked_truncated_and_noted() {
+        let text = table(&crate::report::test_fixtures::table());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], "| --- | ---: | ---: | ---: | ---: | --- |");
+        assert_eq!(
+            lines[2],
+            "| a-very-… | 2/3 | $1,234.50 | 50.0% | 1.25s | ❌ failed (2/3 tests) |"
+        );
+        assert_eq!(lines[3], "| b?\\[2J | 0/3 | $0.00 | - | - | — not run |");
+        assert_eq!(lines[5], "pass@1 over 1 of 3 tasks");
     }
 }

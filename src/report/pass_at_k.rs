@@ -1,6 +1,65 @@
 //! The unbiased pass@k estimator (Chen et al., 2021, "Evaluating Large Language Models Trained
 //! on Code"): with `n` samples of which `c` passed, the chance that at least one of `k` samples
-//! drawn without replacement passes.
+//! drawn without replacement passes. Also which k a report asks for (`--k`).
+use std::str::FromStr;
+
+/// The k values `crucible report --k 1,10,100` asks for: ascending, distinct, each at least 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KList(Vec<u32>);
+
+impl KList {
+    pub fn new(ks: impl IntoIterator<Item = u32>) -> Result<KList, KListError> {
+        let mut ks: Vec<u32> = ks.into_iter().collect();
+        if ks.is_empty() {
+            return Err(KListError::Empty);
+        }
+        if ks.contains(&0) {
+            return Err(KListError::Zero);
+        }
+        ks.sort_unstable();
+        ks.dedup();
+        Ok(KList(ks))
+    }
+
+    pub fn values(&self) -> &[u32] {
+        &self.0
+    }
+}
+
+impl FromStr for KList {
+    type Err = KListError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let ks = s
+            .split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                part.parse::<u32>()
+                    .map_err(|_| KListError::NotANumber(part.to_string()))
+            })
+            .collect::<Result<Vec<u32>, _>>()?;
+        KList::new(ks)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KListError {
+    #[error("no k given for pass@k: list them comma-separated, e.g. `--k 1,10,100`")]
+    Empty,
+    #[error("pass@0 means nothing: every k must be at least 1 (e.g. `--k 1,10,100`)")]
+    Zero,
+    #[error("`{0}` is not a k for pass@k: use whole numbers from 1 up, e.g. `--k 1,10,100`")]
+    NotANumber(String),
+}
+
+/// The k values reported when none are asked for: 1, 10, 100, … up to the largest number of
+/// samples any task has (just 1 when no task has more, none when nothing ran).
+pub fn default_ks(max_samples: u32) -> Vec<u32> {
+    std::iter::successors(Some(1u32), |k| k.checked_mul(10))
+        .take_while(|&k| k <= max_samples)
+        .collect()
+}
 
 /// `1 - C(n-c, k) / C(n, k)`, computed as `1 - Π_{i=n-c+1}^{n} (1 - k/i)`.
 ///
@@ -23,7 +82,34 @@ pub fn pass_at_k(n: u32, c: u32, k: u32) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::pass_at_k;
+    use super::*;
+
+    #[test]
+    fn k_lists_parse_sorted_and_distinct() {
+        let ks: KList = "100, 1,10,10,".parse().unwrap();
+        assert_eq!(ks.values(), [1, 10, 100]);
+        assert_eq!("5".parse::<KList>().unwrap().values(), [5]);
+        assert_eq!("".parse::<KList>(), Err(KListError::Empty));
+        assert_eq!("1,0".parse::<KList>(), Err(KListError::Zero));
+        let err = "1,ten".parse::<KList>().unwrap_err();
+        assert_eq!(err, KListError::NotANumber("ten".into()));
+        assert!(err.to_string().contains("--k 1,10,100"), "{err}");
+        assert!(matches!(
+            "-1".parse::<KList>(),
+            Err(KListError::NotANumber(_))
+        ));
+    }
+
+    #[test]
+    fn default_ks_are_powers_of_ten_up_to_the_sample_count() {
+        assert_eq!(default_ks(0), Vec::<u32>::new());
+        assert_eq!(default_ks(1), [1]);
+        assert_eq!(default_ks(9), [1]);
+        assert_eq!(default_ks(10), [1, 10]);
+        assert_eq!(default_ks(100), [1, 10, 100]);
+        assert_eq!(default_ks(999), [1, 10, 100]);
+        assert_eq!(default_ks(u32::MAX).len(), 10);
+    }
 
     fn close(a: Option<f64>, b: f64) -> bool {
         a.is_some_and(|a| (a - b).abs() < 1e-12)

@@ -5,11 +5,15 @@
 //!   number. Earlier attempts were infra errors that the scheduler retried.
 //! - A task is **solved** by a model when the final attempt of its sample 0, repeat 0 passed.
 //!   Other samples feed pass@k, other repeats the flake rate; neither changes "solved".
-//! - A sample or task that never ran (missing rows) counts as not passed: the model was asked.
+//! - A task that never ran (missing rows) counts as not solved: solved, accuracy and dollars are
+//!   over every task of the run.
+//! - pass@k is averaged only over the tasks where the model has at least k samples (n = the
+//!   samples recorded for that task, every final verdict counting, c = those that passed); tasks
+//!   without samples, or with fewer than k, are counted apart and reported, never as 0.
 //! - Test-case pass rate and median wall time use final attempts with a judgement verdict;
 //!   `infra_error` / `interrupted` say nothing about the candidate and are only counted in the
 //!   verdict breakdown.
-use super::pass_at_k::pass_at_k;
+use super::pass_at_k::{KList, default_ks, pass_at_k};
 use crate::store::{ExecutionRecord, RunRecord, TaskRecord};
 use crate::testreport::TestOutcome;
 use crate::verdict::Verdict;
@@ -17,9 +21,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Bumped when a field of the JSON report changes meaning or disappears.
-pub const SUMMARY_FORMAT_VERSION: u32 = 1;
-/// The k values reported, each only when the run drew at least k samples per task.
-pub const PASS_AT_K: [u32; 3] = [1, 5, 10];
+/// 2: pass@k is averaged over the tasks with at least k samples (was: over every task, a missing
+/// sample counting as a failure); `TaskResult::samples` is per task and model.
+pub const SUMMARY_FORMAT_VERSION: u32 = 2;
 /// Failed test cases kept per task result (the rest are in the store).
 const FAILED_TESTS_KEPT: usize = 10;
 const FAILED_TEST_MESSAGE_CHARS: usize = 500;
@@ -36,6 +40,10 @@ pub struct RunSummary {
     pub samples: u32,
     /// Repeats per sample (highest repeat index seen + 1).
     pub repeats: u32,
+    /// The k values pass@k was computed for, ascending: asked for, or 1, 10, 100, … up to the
+    /// largest sample count of any task.
+    #[serde(default)]
+    pub pass_at_k_requested: Vec<u32>,
     /// Best first: most tasks solved, then most dollars, then name.
     pub models: Vec<ModelSummary>,
     /// Ordered by task id.
@@ -61,6 +69,10 @@ pub struct ModelSummary {
     /// Final attempts (one per task, sample and repeat that ran).
     pub final_executions: u64,
     pub median_wall_ms: Option<u64>,
+    /// Tasks of the run with at least one sample of this model.
+    #[serde(default)]
+    pub tasks_with_samples: u32,
+    /// One per requested k that at least one task has enough samples for.
     pub pass_at_k: Vec<PassAtK>,
     /// Share of (task, sample) pairs whose repeats disagree on passing; only when repeats > 1.
     pub flake_rate: Option<f64>,
@@ -117,11 +129,20 @@ impl VerdictCounts {
     }
 }
 
-/// pass@k as a fraction in 0..=1, averaged over all tasks of the run.
+/// pass@k as a fraction in 0..=1, averaged over the `tasks` with at least k samples.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 pub struct PassAtK {
     pub k: u32,
     pub value: f64,
+    /// Tasks the average is over.
+    #[serde(default)]
+    pub tasks: u32,
+    /// Tasks of the run this model has no sample for (left out).
+    #[serde(default)]
+    pub tasks_without_samples: u32,
+    /// Tasks with samples, but fewer than k (left out).
+    #[serde(default)]
+    pub tasks_with_fewer_samples: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -150,6 +171,7 @@ pub struct TaskResult {
     pub tests_passed: u32,
     pub tests_total: u32,
     pub samples_passed: u32,
+    /// Samples this model has for this task (0: none ran).
     pub samples: u32,
     pub failed_tests: Vec<FailedTest>,
 }
@@ -162,12 +184,25 @@ pub struct FailedTest {
 
 type Slot<'a> = (&'a str, &'a str, u32, u32);
 
-/// Build the summary of one run. `run` is optional so a summary can be made from records alone.
+/// Build the summary of one run with the default k values. `run` is optional so a summary can
+/// be made from records alone.
 pub fn summarize(
     run_id: &str,
     run: Option<&RunRecord>,
     tasks: &[TaskRecord],
     executions: &[ExecutionRecord],
+) -> RunSummary {
+    summarize_with_k(run_id, run, tasks, executions, None)
+}
+
+/// [`summarize`] with pass@k for the given k values (None: 1, 10, 100, … up to the largest
+/// sample count of any task).
+pub fn summarize_with_k(
+    run_id: &str,
+    run: Option<&RunRecord>,
+    tasks: &[TaskRecord],
+    executions: &[ExecutionRecord],
+    ks: Option<&KList>,
 ) -> RunSummary {
     let catalog = task_catalog(tasks, executions);
     let mut finals: HashMap<Slot, &ExecutionRecord> = HashMap::new();
@@ -187,6 +222,11 @@ pub fn summarize(
     let samples = executions.iter().map(|e| e.sample + 1).max().unwrap_or(0);
     let repeats = executions.iter().map(|e| e.repeat + 1).max().unwrap_or(0);
     let dollars_available: f64 = catalog.values().map(|t| t.price_usd).sum();
+    let sample_counts = sample_counts(&finals);
+    let ks = match ks {
+        Some(ks) => ks.values().to_vec(),
+        None => default_ks(sample_counts.values().map(|c| c.0).max().unwrap_or(0)),
+    };
 
     let mut models: Vec<ModelSummary> = attempts_per_model
         .iter()
@@ -196,8 +236,15 @@ pub fn summarize(
                 .filter(|e| e.model == model)
                 .copied()
                 .collect();
-            let mut summary =
-                summarize_model(model, &model_finals, &finals, &catalog, samples, repeats);
+            let mut summary = summarize_model(
+                model,
+                &model_finals,
+                &finals,
+                &catalog,
+                &sample_counts,
+                &ks,
+                repeats,
+            );
             summary.attempts = attempt_count;
             summary.dollars_available = dollars_available;
             summary
@@ -215,7 +262,7 @@ pub fn summarize(
         .map(|task| {
             let results: Vec<TaskResult> = models
                 .iter()
-                .map(|m| task_result(task, &m.model, &finals, &attempts, samples))
+                .map(|m| task_result(task, &m.model, &finals, &attempts, &sample_counts))
                 .collect();
             TaskSummary {
                 task_id: task.task_id.clone(),
@@ -242,9 +289,25 @@ pub fn summarize(
         dollars_available,
         samples,
         repeats,
+        pass_at_k_requested: ks,
         models,
         tasks,
     }
+}
+
+/// (samples, samples passed) per (task, model): the repeat-0 final attempts recorded.
+fn sample_counts<'a>(
+    finals: &HashMap<Slot<'a>, &ExecutionRecord>,
+) -> HashMap<(&'a str, &'a str), (u32, u32)> {
+    let mut counts: HashMap<(&str, &str), (u32, u32)> = HashMap::new();
+    for (&(task, model, _, repeat), e) in finals {
+        if repeat == 0 {
+            let entry = counts.entry((task, model)).or_default();
+            entry.0 += 1;
+            entry.1 += u32::from(e.verdict == Verdict::Passed);
+        }
+    }
+    counts
 }
 
 /// The run's tasks by id; executions of a task the run did not record still show up (price 0).
@@ -276,7 +339,8 @@ fn summarize_model(
     model_finals: &[&ExecutionRecord],
     finals: &HashMap<Slot, &ExecutionRecord>,
     catalog: &BTreeMap<String, TaskRecord>,
-    samples: u32,
+    sample_counts: &HashMap<(&str, &str), (u32, u32)>,
+    ks: &[u32],
     repeats: u32,
 ) -> ModelSummary {
     let passed = |task: &str, sample: u32, repeat: u32| {
@@ -309,21 +373,36 @@ fn summarize_model(
     wall_ms.sort_unstable();
 
     let task_count = catalog.len() as u32;
-    let pass_at_k = PASS_AT_K
+    let counts: Vec<(u32, u32)> = catalog
+        .keys()
+        .map(|t| {
+            sample_counts
+                .get(&(t.as_str(), model))
+                .copied()
+                .unwrap_or((0, 0))
+        })
+        .collect();
+    let tasks_with_samples = counts.iter().filter(|(n, _)| *n > 0).count() as u32;
+    let pass_at_k = ks
         .iter()
-        .filter(|&&k| k <= samples && task_count > 0)
-        .map(|&k| {
-            let total: f64 = catalog
-                .values()
-                .map(|t| {
-                    let c = (0..samples).filter(|&s| passed(&t.task_id, s, 0)).count() as u32;
-                    pass_at_k(samples, c, k).unwrap_or(0.0)
-                })
-                .sum();
-            PassAtK {
-                k,
-                value: total / f64::from(task_count),
+        .filter_map(|&k| {
+            let (mut tasks, mut fewer, mut total) = (0u32, 0u32, 0.0);
+            for &(n, c) in counts.iter().filter(|(n, _)| *n > 0) {
+                match pass_at_k(n, c, k) {
+                    Some(p) => {
+                        tasks += 1;
+                        total += p;
+                    }
+                    None => fewer += 1,
+                }
             }
+            (tasks > 0).then(|| PassAtK {
+                k,
+                value: total / f64::from(tasks),
+                tasks,
+                tasks_without_samples: task_count - tasks_with_samples,
+                tasks_with_fewer_samples: fewer,
+            })
         })
         .collect();
 
@@ -341,6 +420,7 @@ fn summarize_model(
         attempts: 0,
         final_executions: model_finals.len() as u64,
         median_wall_ms: median(&wall_ms),
+        tasks_with_samples,
         pass_at_k,
         flake_rate: (repeats > 1)
             .then(|| flake_rate(model, model_finals, finals, repeats))
@@ -383,16 +463,13 @@ fn task_result(
     model: &str,
     finals: &HashMap<Slot, &ExecutionRecord>,
     attempts: &HashMap<(&str, &str), u32>,
-    samples: u32,
+    sample_counts: &HashMap<(&str, &str), (u32, u32)>,
 ) -> TaskResult {
     let main = finals.get(&(task.task_id.as_str(), model, 0, 0));
-    let samples_passed = (0..samples)
-        .filter(|&s| {
-            finals
-                .get(&(task.task_id.as_str(), model, s, 0))
-                .is_some_and(|e| e.verdict == Verdict::Passed)
-        })
-        .count() as u32;
+    let (samples, samples_passed) = sample_counts
+        .get(&(task.task_id.as_str(), model))
+        .copied()
+        .unwrap_or((0, 0));
     let failed_tests = main
         .map(|e| {
             e.tests

@@ -1,4 +1,5 @@
 use super::*;
+use crate::report::pass_at_k::KList;
 use crate::report::test_fixtures::{attempt, records, summary, task};
 
 fn close(a: f64, b: f64) -> bool {
@@ -30,7 +31,17 @@ fn models_are_ranked_and_counted_from_final_attempts() {
     // Judged finals: t1 2/3 + 2/3, t2 2/2 + 2/2, t3 s0 1/1; the infra error is left out.
     assert_eq!((beta.test_cases_passed, beta.test_cases_total), (9, 11));
     assert_eq!(beta.median_wall_ms, Some(1000));
-    assert_eq!(beta.pass_at_k, vec![PassAtK { k: 1, value: 0.5 }]);
+    assert_eq!(
+        beta.pass_at_k,
+        vec![PassAtK {
+            k: 1,
+            value: 0.5,
+            tasks: 3,
+            tasks_without_samples: 0,
+            tasks_with_fewer_samples: 0,
+        }]
+    );
+    assert_eq!(beta.tasks_with_samples, 3);
     assert_eq!(beta.flake_rate, None);
 
     let alpha = &s.models[1];
@@ -109,7 +120,8 @@ fn pass_at_k_is_reported_only_for_k_up_to_the_sample_count() {
         };
         executions.push(attempt(&t, "m", s, 1, verdict));
     }
-    let summary = summarize("r", None, std::slice::from_ref(&t), &executions);
+    let ask: KList = "1,5,10,20".parse().unwrap();
+    let summary = summarize_with_k("r", None, std::slice::from_ref(&t), &executions, Some(&ask));
     let ks: Vec<(u32, f64)> = summary.models[0]
         .pass_at_k
         .iter()
@@ -119,6 +131,12 @@ fn pass_at_k_is_reported_only_for_k_up_to_the_sample_count() {
     assert!(close(ks[0].1, 0.3));
     assert!(close(ks[1].1, 1.0 - 21.0 / 252.0));
     assert!(close(ks[2].1, 1.0));
+    // k = 20 was asked for but no task has 20 samples: left out rather than counted as 0.
+    assert_eq!(summary.pass_at_k_requested, [1, 5, 10, 20]);
+    // Not asked: 1, 10.
+    let summary = summarize("r", None, std::slice::from_ref(&t), &executions);
+    let ks: Vec<u32> = summary.models[0].pass_at_k.iter().map(|p| p.k).collect();
+    assert_eq!(ks, [1, 10]);
 }
 
 #[test]

@@ -21,9 +21,13 @@ pub fn model_colour(index: usize) -> &'static str {
 }
 
 fn open(out: &mut String, title: &str, height: f64) {
+    open_with_class(out, title, height, "chart");
+}
+
+fn open_with_class(out: &mut String, title: &str, height: f64, class: &str) {
     let _ = write!(
         out,
-        r#"<svg class="chart" role="img" aria-label="{t}" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}"><title>{t}</title><text x="0" y="18" class="chart-title">{t}</text>"#,
+        r#"<svg class="{class}" role="img" aria-label="{t}" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}"><title>{t}</title><text x="0" y="18" class="chart-title">{t}</text>"#,
         t = html(title)
     );
 }
@@ -146,24 +150,84 @@ pub fn nice_step(max: u64, bins: u64) -> u64 {
         .unwrap_or(raw)
 }
 
+/// The next number of the 1-2-5 sequence (1, 2, 5, 10, 20, …), saturating at u64::MAX.
+fn next_125(x: u64) -> u64 {
+    let mut magnitude = 1u64;
+    while let Some(next) = magnitude.checked_mul(10).filter(|&m| m <= x) {
+        magnitude = next;
+    }
+    match x / magnitude {
+        1 => magnitude.saturating_mul(2),
+        2..=4 => magnitude.saturating_mul(5),
+        _ => magnitude.saturating_mul(10),
+    }
+}
+
+/// Where the bins of a histogram of values from `min` to `max` start, ascending.
+///
+/// Wall times often span orders of magnitude (50 ms runs next to a 60 s timeout): bins of one
+/// width starting at 0 then put nearly everything into the first bin. So when `max` is more than
+/// 20 times `min` the bins grow 1-2-5 (log scale); otherwise they are equal round steps
+/// starting at the bin of `min`, not at 0.
+pub fn bin_starts(min: u64, max: u64) -> Vec<u64> {
+    let low = min.max(1);
+    if max / low > 20 {
+        let mut start = 1u64;
+        while next_125(start) <= low && next_125(start) > start {
+            start = next_125(start);
+        }
+        let mut starts = vec![start];
+        while next_125(start) <= max && next_125(start) > start {
+            start = next_125(start);
+            starts.push(start);
+        }
+        return starts;
+    }
+    let step = nice_step(max - min + 1, 12);
+    let first = min / step * step;
+    (0..=(max - first) / step)
+        .map(|i| first.saturating_add(i.saturating_mul(step)))
+        .collect()
+}
+
+/// The end of bin `b` (the next bin's start, or one step past the last).
+fn bin_end(starts: &[u64], b: usize) -> u64 {
+    match starts.get(b + 1) {
+        Some(&next) => next,
+        None if starts.len() >= 2 && starts[1] - starts[0] == starts[b] - starts[b - 1] => {
+            starts[b].saturating_add(starts[1] - starts[0])
+        }
+        None => next_125(starts[b]),
+    }
+}
+
 /// Vertical histogram of values (e.g. wall times in ms), stacked by series (e.g. model).
+/// Each bar is a `rect.bar`; see [`bin_starts`] for the bins.
 pub fn histogram(
     title: &str,
     series: &[(String, &[u64])],
     format: impl Fn(u64) -> String,
 ) -> String {
-    let max = series.iter().flat_map(|(_, v)| v.iter().copied()).max();
-    let Some(max) = max else {
+    let all = || series.iter().flat_map(|(_, v)| v.iter().copied());
+    let (Some(min), Some(max)) = (all().min(), all().max()) else {
         return empty_chart(title);
     };
-    let step = nice_step(max.saturating_add(1), 12);
-    let bins = (max / step + 1) as usize;
+    let starts = bin_starts(min, max);
+    let bins = starts.len();
+    let log_scale = bins >= 2 && starts[1] - starts[0] != starts[bins - 1] - starts[bins - 2];
+    let title = if log_scale {
+        format!("{title} (log scale)")
+    } else {
+        title.to_string()
+    };
+    let title = title.as_str();
+    let bin_of = |v: u64| starts.partition_point(|&s| s <= v).saturating_sub(1);
     let counts: Vec<Vec<u64>> = series
         .iter()
         .map(|(_, values)| {
             let mut c = vec![0u64; bins];
             for &v in values.iter() {
-                c[((v / step) as usize).min(bins - 1)] += 1;
+                c[bin_of(v)] += 1;
             }
             c
         })
@@ -178,7 +242,7 @@ pub fn histogram(
     let height = TOP + plot_h + 24.0 + 20.0 * legend_rows + 8.0;
     let col_w = plot_w / bins as f64;
     let mut out = String::new();
-    open(&mut out, title, height);
+    open_with_class(&mut out, title, height, "chart histogram");
     let base = TOP + plot_h;
     let _ = write!(
         out,
@@ -195,13 +259,13 @@ pub fn histogram(
             y -= h;
             let _ = write!(
                 out,
-                r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="{colour}"><title>{n}: {count} in {from}–{to}</title></rect>"#,
+                r#"<rect class="bar" data-bin="{b}" x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="{colour}"><title>{n}: {count} in {from}–{to}</title></rect>"#,
                 w = (col_w - 2.0).max(1.0),
                 colour = model_colour(s),
                 n = html(&series[s].0),
                 count = c[b],
-                from = html(&format(step.saturating_mul(b as u64))),
-                to = html(&format(step.saturating_mul(b as u64 + 1))),
+                from = html(&format(starts[b])),
+                to = html(&format(bin_end(&starts, b))),
             );
         }
         if b % 2 == 0 || bins <= 8 {
@@ -209,7 +273,7 @@ pub fn histogram(
                 out,
                 r#"<text x="{x:.1}" y="{ty:.1}" class="legend">{label}</text>"#,
                 ty = base + 14.0,
-                label = html(&format(step.saturating_mul(b as u64))),
+                label = html(&format(starts[b])),
             );
         }
     }
@@ -250,6 +314,36 @@ mod tests {
     }
 
     #[test]
+    fn bins_spread_values_of_every_range() {
+        // The report's case: sub-second runs and one 60 s timeout. Linear bins from 0 put every
+        // run but the timeout in the first bin.
+        let starts = bin_starts(80, 60_000);
+        assert_eq!(
+            starts,
+            [50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000]
+        );
+        // A narrow range: equal steps from the smallest value's bin, not from 0.
+        assert_eq!(
+            bin_starts(900, 1100),
+            [900, 920, 940, 960, 980, 1000, 1020, 1040, 1060, 1080, 1100]
+        );
+        assert_eq!(bin_starts(7, 7), [7]);
+        assert_eq!(bin_starts(0, 10), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        assert_eq!(next_125(1), 2);
+        assert_eq!(next_125(20), 50);
+        assert_eq!(next_125(50), 100);
+        assert_eq!(next_125(u64::MAX), u64::MAX);
+        let values = [80u64, 120, 150, 300, 450, 700, 900, 60_000];
+        let hist = histogram("Wall", &[("m".into(), &values[..])], |v| v.to_string());
+        let bins: std::collections::BTreeSet<&str> = hist
+            .split("data-bin=\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        assert!(bins.len() >= 5, "{bins:?}");
+    }
+
+    #[test]
     fn charts_escape_labels_and_handle_empty_data() {
         let bars = bar_chart("Accuracy", &[("<b>x</b>".into(), 50.0)], Some(100.0), |v| {
             format!("{v}%")
@@ -260,7 +354,8 @@ mod tests {
         let hist = histogram("Wall", &[("m".into(), &[0, 5, 10_000][..])], |v| {
             v.to_string()
         });
-        assert_eq!(hist.matches("<rect").count(), 2 + 1, "{hist}");
+        // Three bars (0, 5 and 10000 fall in different bins of a log scale) and one legend box.
+        assert_eq!(hist.matches("<rect").count(), 3 + 1, "{hist}");
         let stacked = stacked_bars(
             "V",
             &[("m".into(), vec![3, 0, 1])],

@@ -5,6 +5,7 @@
 //! - alpha: t1 s0 infra_error then passed, s1 failed; t2 s0 failed, s1 passed; t3 timeouts.
 //! - beta: t1 both failed; t2 both passed; t3 s0 passed, s1 infra_error (retries exhausted).
 use super::summary::{RunSummary, summarize};
+use super::table::{Cell, Column, Table};
 use crate::store::{ExecutionRecord, TaskRecord};
 use crate::testreport::{TestCase, TestOutcome};
 use crate::verdict::Verdict;
@@ -106,4 +107,46 @@ pub fn records() -> (Vec<TaskRecord>, Vec<ExecutionRecord>) {
 pub fn summary() -> RunSummary {
     let (tasks, executions) = records();
     summarize("run-1", None, &tasks, &executions)
+}
+
+/// A small table with one cell of every common kind, a long name and a hostile one.
+pub fn table() -> Table {
+    Table {
+        title: "Models".into(),
+        columns: vec![
+            Column::text("model", "model").max_chars(8),
+            Column::ratio("solved", "tasks_solved", "tasks_total"),
+            Column::number("earned", "dollars_earned"),
+            Column::number("pass@1", "pass_at_1"),
+            Column::number("median wall", "median_wall_ms"),
+            Column::text("t1", "t1"),
+        ],
+        rows: vec![
+            vec![
+                Cell::text("a-very-long-model"),
+                Cell::Ratio(2, 3),
+                Cell::Dollars(1234.5),
+                Cell::Rate(0.5),
+                Cell::Duration(1250),
+                Cell::Verdict {
+                    verdict: Some(Verdict::Failed),
+                    detail: "2/3 tests".into(),
+                    note: "assert".into(),
+                },
+            ],
+            vec![
+                Cell::text("b\x1b[2J"),
+                Cell::Ratio(0, 3),
+                Cell::Dollars(0.0),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Verdict {
+                    verdict: None,
+                    detail: String::new(),
+                    note: String::new(),
+                },
+            ],
+        ],
+        notes: vec!["pass@1 over 1 of 3 tasks".into()],
+    }
 }

@@ -1,24 +1,20 @@
-//! The sandbox core: one payload, one hardened container, one verdict.
-mod ahead;
-mod entrypoint;
-mod executor;
+//! The local Docker sandbox: one payload, one hardened container running the trusted harness,
+//! evidence back. `local` is the executor; `harness` says how an execution becomes a container;
+//! `fresh` and `reuse` are its two backends.
+mod fresh;
 pub mod gc;
-mod judge;
+mod harness;
+mod harness_protocol;
+mod host;
 mod live;
-mod oom;
+mod local;
 mod output;
-mod payload;
 mod policy;
 mod reaper;
-mod result;
 mod reuse;
 mod slot;
-mod slot_protocol;
-mod stream;
 
-pub use ahead::Ahead;
-pub use executor::{ExecutionSpec, Sandbox};
-pub use judge::{Expectation, KillReason};
-pub use payload::{Payload, PayloadError, PayloadLimits};
-pub use policy::{SANDBOX_UID, SandboxPolicy, WORKDIR};
-pub use result::{CapturedOutput, ExecutionResult};
+pub use crate::payload::{Payload, PayloadError, PayloadLimits};
+pub use harness::{HARNESS_CAPS, REPORT_PATH};
+pub use local::{Backend, Sandbox};
+pub use policy::{JUDGE_UID, SANDBOX_UID, SandboxPolicy, WORKDIR};

@@ -1,12 +1,14 @@
 //! The container's hardening. Every default is the strict one; each can be changed through the
 //! API, and what was applied is recorded with the result.
+use crate::docker::ContainerSpec;
 use crate::limits::Limits;
-use bollard::models::{ContainerCreateBody, HostConfig, HostConfigLogConfig, ResourcesUlimits};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// The uid/gid candidate code runs as (the images' `sandbox` user).
 pub const SANDBOX_UID: u32 = 10001;
+/// The uid the trusted judge process runs as (a split judge): neither the candidate's nor root.
+pub use crate::payload::JUDGE_UID;
 pub const WORKDIR: &str = "/work";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,22 +47,24 @@ impl SandboxPolicy {
             .unwrap_or((&self.user, &self.user))
     }
 
-    /// The create request for one execution. `cmd` already includes the entrypoint.
-    pub fn container_body(
+    /// A container for one image and limits, running `cmd` as `user`. The caller (the harness)
+    /// decides the command, the user and the capabilities it adds back.
+    pub fn container_spec(
         &self,
         image: &str,
         cmd: Vec<String>,
         env: Vec<String>,
         limits: &Limits,
         labels: HashMap<String, String>,
-    ) -> ContainerCreateBody {
-        let (uid, gid) = self.uid_gid();
+    ) -> ContainerSpec {
         let mut tmpfs = HashMap::new();
         // exec: compiled tests run from /tmp and /work; nosuid/nodev keep the mounts inert.
+        // Root owns both, sticky: the candidate may add files but never replace, rename or
+        // delete the task's, nor set attributes on the directories themselves.
         tmpfs.insert(
             WORKDIR.to_string(),
             format!(
-                "rw,exec,nosuid,nodev,size={},uid={uid},gid={gid},mode=0755",
+                "rw,exec,nosuid,nodev,size={},uid=0,gid=0,mode=1777",
                 limits.workdir_bytes
             ),
         );
@@ -68,59 +72,30 @@ impl SandboxPolicy {
             "/tmp".to_string(),
             format!("rw,exec,nosuid,nodev,size={},mode=1777", limits.tmp_bytes),
         );
-        let memory = i64::try_from(limits.memory_bytes).unwrap_or(i64::MAX);
-        let host_config = HostConfig {
-            network_mode: Some(if self.network { "bridge" } else { "none" }.into()),
-            cap_drop: self.drop_all_capabilities.then(|| vec!["ALL".into()]),
-            security_opt: self
-                .no_new_privileges
-                .then(|| vec!["no-new-privileges".into()]),
-            readonly_rootfs: Some(self.read_only_root),
-            memory: Some(memory),
-            memory_swap: Some(memory),
-            nano_cpus: Some((limits.cpus * 1e9) as i64),
-            pids_limit: Some(limits.pids),
-            ulimits: Some(vec![
-                ulimit("nofile", limits.open_files as i64),
-                ulimit("core", 0),
-            ]),
-            init: Some(self.init),
-            tmpfs: Some(tmpfs),
-            shm_size: Some(16 * 1024 * 1024),
-            // Output is read over attach; no log driver keeps a copy on the host's disk.
-            log_config: Some(HostConfigLogConfig {
-                typ: Some("none".into()),
-                config: None,
-            }),
+        ContainerSpec {
+            image: image.into(),
+            cmd,
+            env,
+            user: self.user.clone(),
+            working_dir: WORKDIR.into(),
+            labels,
+            network: self.network,
+            read_only_root: self.read_only_root,
+            cap_drop_all: self.drop_all_capabilities,
+            cap_add: Vec::new(),
+            no_new_privileges: self.no_new_privileges,
+            init: self.init,
             runtime: self.runtime.clone(),
-            ..Default::default()
-        };
-        ContainerCreateBody {
-            image: Some(image.into()),
-            cmd: Some(cmd),
-            env: Some(env),
-            user: Some(self.user.clone()),
-            working_dir: Some(WORKDIR.into()),
-            // The image's own entrypoint would change what runs; crucible's script is in cmd.
-            entrypoint: Some(vec![]),
-            attach_stdin: Some(true),
-            attach_stdout: Some(true),
-            attach_stderr: Some(true),
-            open_stdin: Some(true),
-            stdin_once: Some(true),
-            tty: Some(false),
-            network_disabled: Some(!self.network),
-            labels: Some(labels),
-            host_config: Some(host_config),
-            ..Default::default()
+            memory_bytes: i64::try_from(limits.memory_bytes).unwrap_or(i64::MAX),
+            nano_cpus: (limits.cpus * 1e9) as i64,
+            pids: limits.pids,
+            ulimits: vec![
+                ("nofile".into(), limits.open_files as i64),
+                ("core".into(), 0),
+            ],
+            tmpfs,
+            shm_bytes: 16 * 1024 * 1024,
+            stdin_once: true,
         }
-    }
-}
-
-fn ulimit(name: &str, value: i64) -> ResourcesUlimits {
-    ResourcesUlimits {
-        name: Some(name.into()),
-        soft: Some(value),
-        hard: Some(value),
     }
 }

@@ -1,29 +1,29 @@
-//! Reuse mode (`crucible run --reuse-containers`): long-lived hardened slot containers, each
-//! running many executions one after another under its supervisor, every execution in a fresh
-//! process tree with emptied writable places (see `slot` and docs/reuse-mode.md). A slot whose
-//! state is in doubt (cleaning failed, supervisor gone or silent, protocol broken) is removed
-//! and replaced, never reused.
-use super::executor::{ExecutionSpec, Outcome, Sandbox, conclude, container_env};
-use super::judge::KillReason;
-use super::output::BoundedBuffer;
-use super::result::ExecutionResult;
-use super::slot::{self, Slot, SlotOutcome};
+//! The reuse backend (`crucible run --reuse-containers`): long-lived harness containers (slots),
+//! each running many executions one after another, every execution in a fresh process tree
+//! with emptied writable places (docs/reuse-mode.md). A slot whose state is in doubt (cleaning
+//! failed, harness gone or silent, protocol broken) is removed and replaced, never reused.
+use super::harness;
+use super::host::Host;
+use super::slot::{Slot, SlotOutcome};
 use crate::docker::{DockerError, container};
+use crate::execution::{Evidence, ExecutionSpec, KillReason};
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// Idle slots, by what they were created for (image, limits, env).
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Idle slots, by what they were created for (image and limits).
 #[derive(Default)]
-pub struct SlotPool {
+pub struct Reuse {
     idle: Mutex<HashMap<String, Vec<Slot>>>,
 }
 
 fn slot_key(spec: &ExecutionSpec) -> String {
-    serde_json::json!({"image": spec.image, "limits": spec.limits, "env": spec.env}).to_string()
+    serde_json::json!({"image": spec.image, "limits": spec.limits}).to_string()
 }
 
-impl SlotPool {
+impl Reuse {
     fn take(&self, key: &str) -> Option<Slot> {
         self.idle.lock().expect("slot pool").get_mut(key)?.pop()
     }
@@ -37,134 +37,107 @@ impl SlotPool {
             .push(slot);
     }
 
-    /// Every idle slot's container id, the slots dropped (for shutdown).
-    pub fn drain(&self) -> Vec<String> {
-        let mut idle = self.idle.lock().expect("slot pool");
-        idle.drain()
-            .flat_map(|(_, slots)| slots)
-            .map(|s| s.id)
-            .collect()
+    /// Retire every idle slot (end of run, interrupt).
+    pub fn retire_idle(&self, host: &Host) {
+        let ids: Vec<String> = {
+            let mut idle = self.idle.lock().expect("slot pool");
+            idle.drain()
+                .flat_map(|(_, slots)| slots)
+                .map(|s| s.id)
+                .collect()
+        };
+        for id in ids {
+            host.retire(&id);
+        }
     }
-}
 
-impl Sandbox {
     /// A ready slot for `spec`: idle from the pool, or started now.
-    async fn slot(&self, spec: &ExecutionSpec) -> Result<Slot, DockerError> {
-        if let Some(slot) = self.slots().take(&slot_key(spec)) {
+    async fn slot(&self, host: &Host, spec: &ExecutionSpec) -> Result<Slot, DockerError> {
+        if let Some(slot) = self.take(&slot_key(spec)) {
             return Ok(slot);
         }
-        if self.policy().uid_gid().0 == "0" {
-            return Err(DockerError::SlotSupervisor {
-                id: String::new(),
-                message: "reuse mode needs a non-root sandbox user (the supervisor's uid \
-                          must differ from the candidate's)"
-                    .into(),
-            });
-        }
-        let body = slot::container_body(self.policy(), spec, container_env(spec));
-        let id = container::create(self.docker(), body).await?;
-        self.live().track(self.docker(), &id).hand_off();
-        match Slot::start(self.docker(), id.clone()).await {
+        let body = harness::container_spec(&host.policy, spec, true);
+        let id = container::create(&host.docker, &body).await?;
+        host.live.track(&host.docker, &id).hand_off();
+        let started = async {
+            let attached = container::attach(&host.docker, &id).await?;
+            container::start(&host.docker, &id).await?;
+            let mut slot = Slot::new(id.clone(), attached);
+            slot.wait_ready(START_TIMEOUT).await?;
+            Ok(slot)
+        };
+        match started.await {
             Ok(slot) => Ok(slot),
             Err(e) => {
-                self.retire(&id);
+                host.retire(&id);
                 Err(e)
             }
         }
     }
 
-    /// Remove a slot in the background (its state is in doubt, or the run is over).
-    fn retire(&self, id: &str) {
-        self.reaper().remove(self.docker(), self.live(), id);
-    }
-
-    /// Retire every idle slot (end of run).
-    pub(super) fn retire_idle_slots(&self) {
-        for id in self.slots().drain() {
-            self.retire(&id);
-        }
-    }
-
-    pub(super) async fn run_reused(
+    pub async fn execute(
         &self,
+        host: &Host,
         spec: &ExecutionSpec,
-        result: &mut ExecutionResult,
-    ) -> Result<(), DockerError> {
-        result.image_id = Some(self.image_id(&spec.image).await?);
-        let mut slot = self.slot(spec).await?;
-        result.container_id = Some(slot.id.clone());
-        let started = std::time::Instant::now();
+    ) -> Result<Evidence, DockerError> {
+        let image_id = host.image_id(&spec.image).await?;
+        let mut slot = self.slot(host, spec).await?;
+        let started = Instant::now();
         let reply = slot.execute(spec).await;
-        result.wall_ms = started.elapsed().as_millis() as u64;
-        let reply = match reply {
-            Ok(reply) => reply,
-            Err(outcome) => {
-                let judged = self.without_reply(&slot.id, spec, result, outcome).await;
-                self.retire(&slot.id);
-                return judged;
-            }
-        };
-        let cap = spec.limits.output_bytes;
-        let stdout = BoundedBuffer::kept_elsewhere(&reply.stdout, reply.stdout_total, cap);
-        let stderr = BoundedBuffer::kept_elsewhere(&reply.stderr, reply.stderr_total, cap);
-        conclude(
-            spec,
-            result,
-            Outcome {
-                stdout: &stdout,
-                stderr: &stderr,
-                candidate_stdout: stdout.bytes(),
-                trailer: Some(&reply.trailer),
-                killed_for: reply.killed_for,
-                exit: reply.trailer.rc,
-                oom_killed: reply.trailer.oom_kills.is_some_and(|n| n > 0),
-            },
-        );
-        if reply.clean {
-            self.slots().give_back(slot_key(spec), slot);
-        } else {
-            self.retire(&slot.id);
-        }
-        Ok(())
-    }
-
-    /// The slot gave no reply: a deadline passed (timeout), the OOM killer took the supervisor
-    /// (memory limit), or the slot broke (infra error, retried on a new slot).
-    async fn without_reply(
-        &self,
-        id: &str,
-        spec: &ExecutionSpec,
-        result: &mut ExecutionResult,
-        outcome: SlotOutcome,
-    ) -> Result<(), DockerError> {
-        let empty = BoundedBuffer::new(0);
-        let (killed_for, oom_killed) = match outcome {
-            SlotOutcome::NoAnswer => (Some(KillReason::Timeout), false),
-            SlotOutcome::Ended(e) => {
-                let stopped = container::wait(self.docker(), id);
-                tokio::time::timeout(Duration::from_secs(10), stopped)
-                    .await
-                    .ok();
-                if !container::oom_killed(self.docker(), id).await? {
-                    return Err(e);
+        let wall_ms = started.elapsed().as_millis() as u64;
+        let mut evidence = match reply {
+            Ok(reply) => {
+                let clean = reply.clean;
+                let mut evidence = reply.into_evidence(spec.limits.output_bytes);
+                evidence.container_id = Some(slot.id.clone());
+                if clean {
+                    self.give_back(slot_key(spec), slot);
+                } else {
+                    host.retire(&slot.id);
                 }
-                (None, true)
+                evidence
             }
-            SlotOutcome::Broken(e) => return Err(e),
+            Err(outcome) => {
+                host.retire(&slot.id);
+                without_reply(host, &slot.id, outcome).await?
+            }
         };
-        conclude(
-            spec,
-            result,
-            Outcome {
-                stdout: &empty,
-                stderr: &empty,
-                candidate_stdout: &[],
-                trailer: None,
-                killed_for,
-                exit: -1,
-                oom_killed,
-            },
-        );
-        Ok(())
+        evidence.wall_ms = wall_ms;
+        evidence.image_id = Some(image_id);
+        evidence.runtime = host.policy.runtime.clone();
+        Ok(evidence)
+    }
+}
+
+/// The slot gave no reply: a deadline passed (timeout), the OOM killer took the harness
+/// (memory limit), or the slot broke (infra error, retried on a new slot).
+async fn without_reply(
+    host: &Host,
+    id: &str,
+    outcome: SlotOutcome,
+) -> Result<Evidence, DockerError> {
+    match outcome {
+        SlotOutcome::NoAnswer => Ok(Evidence {
+            killed_for: Some(KillReason::Timeout),
+            container_id: Some(id.into()),
+            ..Default::default()
+        }),
+        SlotOutcome::Ended(e) => {
+            let stopped = container::wait(&host.docker, id);
+            let exit = tokio::time::timeout(Duration::from_secs(10), stopped)
+                .await
+                .ok()
+                .and_then(Result::ok);
+            if !container::oom_killed(&host.docker, id).await? {
+                return Err(e);
+            }
+            Ok(Evidence {
+                oom_killed: true,
+                container_exit: exit,
+                container_id: Some(id.into()),
+                ..Default::default()
+            })
+        }
+        SlotOutcome::Broken(e) => Err(e),
     }
 }

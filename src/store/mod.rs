@@ -8,5 +8,5 @@ mod store;
 mod sqlite_tests;
 
 pub use record::{ExecutionRecord, RunRecord, TaskRecord};
-pub use sqlite::{SqliteStore, default_store_path, open_store};
-pub use store::{FinalKey, ResultStore, StoreError};
+pub use sqlite::{SqliteStore, default_store_path, open_reader, open_store, open_writer};
+pub use store::{FinalKey, ResultStore, StoreError, StoreReader, StoreWriter};

@@ -1,4 +1,4 @@
-//! The rows the result store keeps. The scheduler writes them; reports read them.
+//! The rows the result store keeps. A run writes them; reports read them.
 use crate::testreport::TestCase;
 use crate::verdict::Verdict;
 use serde::{Deserialize, Serialize};
@@ -38,7 +38,7 @@ pub struct ExecutionRecord {
     pub repeat: u32,
     /// Attempt number (1-based); infra errors are retried with a new attempt.
     pub attempt: u32,
-    /// Hash of image id, payload sha256, command and limits: what makes two executions the same.
+    /// The execution key (see `crate::run::execution_key`): what makes two executions the same.
     pub key: String,
     pub verdict: Verdict,
     pub reason: String,
@@ -54,11 +54,4 @@ pub struct ExecutionRecord {
     pub payload_sha256: Option<String>,
     pub finished_at_ms: i64,
     pub tests: Vec<TestCase>,
-}
-
-impl ExecutionRecord {
-    /// True when this attempt is final: anything but an infra error or an interruption.
-    pub fn is_final(&self) -> bool {
-        self.verdict.is_judgement()
-    }
 }

@@ -4,19 +4,22 @@
 //! process crashes (a power cut may lose the last batches, which `--resume` simply re-runs).
 use super::migrations::{migrate, open_error};
 use super::record::{ExecutionRecord, RunRecord, TaskRecord};
-use super::store::{FinalKey, ResultStore, StoreError};
+use super::store::{FinalKey, ResultStore, StoreError, StoreReader, StoreWriter};
 use crate::testreport::{TestCase, TestOutcome};
 use crate::verdict::Verdict;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// How long a writer waits for another process's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// One connection to a store file. As a writer it is used by one thread; as a reader it is
+/// shared, so the connection sits behind a mutex (readers wanting parallelism open their own).
 pub struct SqliteStore {
-    conn: Connection,
+    conn: Mutex<Connection>,
     /// The path as the user gave it, for error messages.
     location: String,
 }
@@ -45,7 +48,31 @@ impl SqliteStore {
         let mut conn = Connection::open(path).map_err(|e| open_error(&location, &e))?;
         configure(&conn).map_err(|e| open_error(&location, &e))?;
         migrate(&mut conn, &location)?;
-        Ok(SqliteStore { conn, location })
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+            location,
+        })
+    }
+
+    /// Open a connection that only reads (a report or a server beside a running writer).
+    pub fn open_reader(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
+        let store = SqliteStore::open(path)?;
+        store
+            .conn()
+            .execute_batch("PRAGMA query_only = ON;")
+            .map_err(|e| open_error(&store.location, &e))?;
+        Ok(store)
+    }
+
+    /// The connection for a read. A panic while it was held cannot leave it half-changed
+    /// (writes run in transactions), so a poisoned lock is taken over.
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The connection for a write: the writer owns the store, so no lock is taken.
+    fn conn_mut(&mut self) -> &mut Connection {
+        self.conn.get_mut().unwrap_or_else(|p| p.into_inner())
     }
 
     fn query_error(&self, operation: &'static str, e: impl std::fmt::Display) -> StoreError {
@@ -57,7 +84,7 @@ impl SqliteStore {
     }
 
     fn run_exists(&self, run_id: &str) -> Result<bool, StoreError> {
-        self.conn
+        self.conn()
             .prepare_cached("SELECT 1 FROM runs WHERE run_id = ?1")
             .and_then(|mut s| s.exists([run_id]))
             .map_err(|e| self.query_error("look up run", e))
@@ -113,8 +140,24 @@ pub fn default_store_path() -> PathBuf {
     PathBuf::from("results").join("crucible.db")
 }
 
-/// Open a store from a `--store` value: a file path, or `sqlite://<path>`.
+/// Open a store from a `--store` value (a file path, or `sqlite://<path>`) with both roles on
+/// one connection.
 pub fn open_store(location: &str) -> Result<Box<dyn ResultStore>, StoreError> {
+    Ok(Box::new(SqliteStore::open(store_path(location)?)?))
+}
+
+/// Open the single writer of a store (see `open_store` for the accepted locations).
+pub fn open_writer(location: &str) -> Result<Box<dyn StoreWriter>, StoreError> {
+    Ok(Box::new(SqliteStore::open(store_path(location)?)?))
+}
+
+/// Open a reader on its own connection; it sees what the writer has committed (WAL).
+pub fn open_reader(location: &str) -> Result<Arc<dyn StoreReader>, StoreError> {
+    Ok(Arc::new(SqliteStore::open_reader(store_path(location)?)?))
+}
+
+/// The SQLite file a `--store` value names; other schemes are refused with what to do.
+fn store_path(location: &str) -> Result<PathBuf, StoreError> {
     let trimmed = location.trim();
     if let Some(path) = trimmed.strip_prefix("sqlite://") {
         if path.is_empty() {
@@ -123,7 +166,7 @@ pub fn open_store(location: &str) -> Result<Box<dyn ResultStore>, StoreError> {
                 message: "no path after sqlite:// (example: sqlite://results/crucible.db)".into(),
             });
         }
-        return Ok(Box::new(SqliteStore::open(path)?));
+        return Ok(PathBuf::from(path));
     }
     if trimmed.starts_with("postgres://") || trimmed.starts_with("postgresql://") {
         return Err(StoreError::Open {
@@ -147,7 +190,7 @@ pub fn open_store(location: &str) -> Result<Box<dyn ResultStore>, StoreError> {
             message: "empty store location; give a file path such as results/crucible.db".into(),
         });
     }
-    Ok(Box::new(SqliteStore::open(trimmed)?))
+    Ok(PathBuf::from(trimmed))
 }
 
 /// Keep passwords out of error messages: `postgres://user:secret@host` → `postgres://user:***@host`.
@@ -207,11 +250,11 @@ fn parse_outcome(s: &str) -> Option<TestOutcome> {
     .find(|o| o.as_str() == s)
 }
 
-impl ResultStore for SqliteStore {
+impl StoreWriter for SqliteStore {
     fn begin_run(&mut self, run: &RunRecord) -> Result<(), StoreError> {
         // A resumed run keeps its original start and config; it is unfinished again until
         // finish_run is called.
-        self.conn
+        self.conn_mut()
             .prepare_cached(
                 "INSERT INTO runs (run_id, config_json, started_at_ms, finished_at_ms, crucible_version, host)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -233,7 +276,7 @@ impl ResultStore for SqliteStore {
 
     fn finish_run(&mut self, run_id: &str, finished_at_ms: i64) -> Result<(), StoreError> {
         let changed = self
-            .conn
+            .conn_mut()
             .prepare_cached("UPDATE runs SET finished_at_ms = ?2 WHERE run_id = ?1")
             .and_then(|mut s| s.execute(params![run_id, finished_at_ms]))
             .map_err(|e| self.query_error("finish run", e))?;
@@ -249,7 +292,7 @@ impl ResultStore for SqliteStore {
         };
         let run_id = first.run_id.clone();
         let result = (|| {
-            let tx = self.conn.transaction()?;
+            let tx = self.conn_mut().transaction()?;
             {
                 let mut insert = tx.prepare_cached(
                     "INSERT INTO tasks (run_id, task_id, title, language, price_usd, test_cases)
@@ -280,7 +323,7 @@ impl ResultStore for SqliteStore {
         };
         let run_id = first.run_id.clone();
         let result = (|| {
-            let tx = self.conn.transaction()?;
+            let tx = self.conn_mut().transaction()?;
             {
                 // Writing the same attempt again (a retried batch) replaces it, test cases too.
                 let mut upsert = tx.prepare_cached(
@@ -347,10 +390,13 @@ impl ResultStore for SqliteStore {
         })();
         result.map_err(|e| self.write_error("write executions", &run_id, e))
     }
+}
 
+impl StoreReader for SqliteStore {
     fn final_keys(&self, run_id: &str) -> Result<HashSet<FinalKey>, StoreError> {
         let result = (|| {
-            let mut stmt = self.conn.prepare_cached(
+            let conn = self.conn();
+            let mut stmt = conn.prepare_cached(
                 "SELECT DISTINCT key, model, sample, repeat FROM executions
                  WHERE run_id = ?1 AND verdict NOT IN ('infra_error', 'interrupted')",
             )?;
@@ -369,7 +415,8 @@ impl ResultStore for SqliteStore {
 
     fn runs(&self) -> Result<Vec<RunRecord>, StoreError> {
         let result = (|| {
-            let mut stmt = self.conn.prepare_cached(&format!(
+            let conn = self.conn();
+            let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {RUN_COLUMNS} FROM runs ORDER BY started_at_ms, run_id"
             ))?;
             let rows = stmt.query_map([], run_from_row)?;
@@ -379,7 +426,7 @@ impl ResultStore for SqliteStore {
     }
 
     fn latest_run(&self) -> Result<Option<RunRecord>, StoreError> {
-        self.conn
+        self.conn()
             .prepare_cached(&format!(
                 "SELECT {RUN_COLUMNS} FROM runs ORDER BY started_at_ms DESC, rowid DESC LIMIT 1"
             ))
@@ -389,7 +436,8 @@ impl ResultStore for SqliteStore {
 
     fn tasks(&self, run_id: &str) -> Result<Vec<TaskRecord>, StoreError> {
         let result = (|| {
-            let mut stmt = self.conn.prepare_cached(
+            let conn = self.conn();
+            let mut stmt = conn.prepare_cached(
                 "SELECT run_id, task_id, title, language, price_usd, test_cases FROM tasks
                  WHERE run_id = ?1 ORDER BY task_id",
             )?;
@@ -411,8 +459,9 @@ impl ResultStore for SqliteStore {
 
     fn executions(&self, run_id: &str) -> Result<Vec<ExecutionRecord>, StoreError> {
         let result = (|| {
+            let conn = self.conn();
             let mut cases: HashMap<i64, Vec<TestCase>> = HashMap::new();
-            let mut stmt = self.conn.prepare_cached(
+            let mut stmt = conn.prepare_cached(
                 "SELECT c.execution_id, c.name, c.outcome, c.message
                  FROM test_cases c JOIN executions e ON e.id = c.execution_id
                  WHERE e.run_id = ?1 ORDER BY c.execution_id, c.ordinal",
@@ -429,7 +478,7 @@ impl ResultStore for SqliteStore {
                 cases.entry(row.get(0)?).or_default().push(case);
             }
 
-            let mut stmt = self.conn.prepare_cached(
+            let mut stmt = conn.prepare_cached(
                 "SELECT id, run_id, task_id, model, sample, repeat, attempt, key, verdict, reason,
                     exit_code, signal, wall_ms, cpu_ms, peak_memory_bytes, stdout, stderr,
                     output_truncated, image_id, payload_sha256, finished_at_ms

@@ -298,3 +298,40 @@ fn a_second_connection_reads_while_the_first_writes_in_wal_mode() {
         .unwrap();
     assert_eq!(mode, "wal");
 }
+
+#[test]
+fn a_shared_reader_reads_from_other_threads_while_the_writer_writes_and_cannot_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = dir.path().join("shared.db").display().to_string();
+    let mut writer = open_writer(&location).unwrap();
+    let reader = open_reader(&location).unwrap();
+    writer.begin_run(&run("r1", 1)).unwrap();
+    let seen = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                let reader = reader.clone();
+                s.spawn(move || reader.runs().unwrap().len())
+            })
+            .collect();
+        writer
+            .put_executions(&[execution("r1", "t1", "m1", 1, Verdict::Passed)])
+            .unwrap();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .sum::<usize>()
+    });
+    assert_eq!(seen, 2);
+    assert_eq!(reader.executions("r1").unwrap().len(), 1);
+    let refused = SqliteStore::open_reader(dir.path().join("shared.db"))
+        .unwrap()
+        .begin_run(&run("r2", 2))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("readonly")
+            || refused.contains("read-only")
+            || refused.contains("query_only"),
+        "{refused}"
+    );
+}

@@ -1,4 +1,6 @@
-//! The result store interface. SQLite is the default backend; PostgreSQL can implement the same.
+//! The result store, split by role: one writer owned by the run, any number of readers
+//! (reports, a server) that may read while the run writes. SQLite implements both; PostgreSQL
+//! can implement the same traits.
 use super::record::{ExecutionRecord, RunRecord, TaskRecord};
 use std::collections::HashSet;
 
@@ -22,13 +24,18 @@ pub enum StoreError {
     NoSuchRun { location: String, run_id: String },
 }
 
-pub trait ResultStore: Send {
-    /// Create the run, or return the existing one when resuming the same run id.
+/// The single writer of a store. Owned by one run (moved onto its writer thread).
+pub trait StoreWriter: Send {
+    /// Create the run, or mark the existing one unfinished again when resuming the same id.
     fn begin_run(&mut self, run: &RunRecord) -> Result<(), StoreError>;
     fn finish_run(&mut self, run_id: &str, finished_at_ms: i64) -> Result<(), StoreError>;
     fn put_tasks(&mut self, tasks: &[TaskRecord]) -> Result<(), StoreError>;
     /// Write many executions (and their test cases) in one transaction.
     fn put_executions(&mut self, executions: &[ExecutionRecord]) -> Result<(), StoreError>;
+}
+
+/// Reading a store; shareable between threads, so a server can read while a run writes.
+pub trait StoreReader: Send + Sync {
     /// Keys of executions of this run that already have a final verdict (for resume).
     fn final_keys(&self, run_id: &str) -> Result<HashSet<FinalKey>, StoreError>;
     fn runs(&self) -> Result<Vec<RunRecord>, StoreError>;
@@ -37,6 +44,11 @@ pub trait ResultStore: Send {
     /// All attempts of a run, test cases included.
     fn executions(&self, run_id: &str) -> Result<Vec<ExecutionRecord>, StoreError>;
 }
+
+/// Both roles over one connection (tests, tools, code that predates the split).
+pub trait ResultStore: StoreWriter + StoreReader {}
+
+impl<T: StoreWriter + StoreReader + ?Sized> ResultStore for T {}
 
 /// What identifies a finished execution for `--resume`: the content key plus its place in the
 /// run (model/sample/repeat), so two models with identical code are still run once each.

@@ -10,7 +10,8 @@
 //! When a line holds several of these fields the first of `files`, `completion`, `solution`,
 //! `code` is used, and the candidate says which (`source_field`).
 use super::jsonl::{JsonlReader, LineError};
-use crate::task::Task;
+use crate::sandbox::PayloadLimits;
+use crate::task::{Task, is_declared};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -95,7 +96,8 @@ pub fn model_from_path(path: &Path) -> String {
 }
 
 /// Read `path` against `tasks` (task id → task). `model` names lines without a `model` field
-/// (default: the file stem). Only an unreadable file is an `Err`; bad lines are collected.
+/// (default: the file stem). Only an unreadable file is an `Err`; bad lines are collected. A line
+/// longer than the payload cap is a bad line: it is skipped, never held whole in memory.
 pub fn read_completions(
     path: &Path,
     tasks: &BTreeMap<String, Task>,
@@ -104,7 +106,8 @@ pub fn read_completions(
     let default_model = model
         .map(str::to_string)
         .unwrap_or_else(|| model_from_path(path));
-    let mut reader = JsonlReader::open(path)?;
+    let max_line = usize::try_from(PayloadLimits::default().max_total_bytes).unwrap_or(usize::MAX);
+    let mut reader = JsonlReader::open(path)?.with_max_line_bytes(max_line);
     let mut out = CompletionsRead::default();
     let mut next_sample: HashMap<(String, String), u32> = HashMap::new();
     let mut taken: HashMap<(String, String), Vec<u32>> = HashMap::new();
@@ -240,11 +243,10 @@ fn build_files(
         return Ok((SourceField::Files, files_field(files, task)?));
     }
     let single = |field: SourceField, text: String| -> Result<_, String> {
-        if task.candidate_files.len() != 1 {
+        if task.candidate_files.len() != 1 || task.candidate_files[0].ends_with('/') {
             return Err(format!(
-                "task `{}` has {} candidate files ({}); `{field}` fills only one: use `files`",
+                "task `{}`: `{field}` fills exactly one candidate file, but the task declares {}: use `files`",
                 task.id,
-                task.candidate_files.len(),
                 task.candidate_files.join(", ")
             ));
         }
@@ -292,7 +294,7 @@ fn files_field(value: &Value, task: &Task) -> Result<BTreeMap<String, Vec<u8>>, 
     })?;
     let mut files = BTreeMap::new();
     for (path, content) in map {
-        if !task.candidate_files.contains(path) {
+        if !is_declared(path, &task.candidate_files) {
             return Err(format!(
                 "task `{}`: `{path}` is not a candidate file of the task (candidate files: {})",
                 task.id,
@@ -308,10 +310,11 @@ fn files_field(value: &Value, task: &Task) -> Result<BTreeMap<String, Vec<u8>>, 
         })?;
         files.insert(path.clone(), text.as_bytes().to_vec());
     }
+    // A declared directory (`dir/`) may hold any files, or none.
     let missing: Vec<&str> = task
         .candidate_files
         .iter()
-        .filter(|f| !files.contains_key(*f))
+        .filter(|f| !f.ends_with('/') && !files.contains_key(*f))
         .map(String::as_str)
         .collect();
     if !missing.is_empty() {
@@ -434,6 +437,29 @@ mod tests {
             errors[4]
         );
         assert!(errors[5].contains("not a JSON object"), "{}", errors[5]);
+    }
+
+    #[test]
+    fn files_below_a_declared_directory_are_candidate_files() {
+        let (file, mut tasks) = fixture(
+            "dirdecl",
+            concat!(
+                "{\"task_id\": \"demo/1\", \"files\": {\"src/a.py\": \"a\", \"src/b/c.py\": \"c\"}}\n",
+                "{\"task_id\": \"demo/1\", \"files\": {\"conftest.py\": \"x\"}}\n",
+            ),
+        );
+        tasks.get_mut("demo/1").unwrap().candidate_files = vec!["src/".into()];
+        let read = read_completions(&file, &tasks, None).unwrap();
+        assert_eq!(read.candidates.len(), 1, "{:?}", read.errors);
+        assert_eq!(
+            read.candidates[0].files.keys().collect::<Vec<_>>(),
+            ["src/a.py", "src/b/c.py"]
+        );
+        let error = read.errors[0].to_string();
+        assert!(
+            error.contains(":2: task `demo/1`: `conftest.py` is not a candidate file"),
+            "{error}"
+        );
     }
 
     #[test]

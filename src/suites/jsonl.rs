@@ -6,10 +6,11 @@ use flate2::read::MultiGzDecoder;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-/// Longest line accepted; a longer one is reported as bad (and skipped) instead of filling memory.
+/// Longest line accepted by default; a longer one is reported as bad (and skipped) without ever
+/// holding more than this many bytes of it.
 pub const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
 
 /// A line that could not be used, with where it is and why.
@@ -33,6 +34,7 @@ pub struct JsonlReader {
     reader: Box<dyn BufRead>,
     line: usize,
     done: bool,
+    max_line_bytes: usize,
 }
 
 impl JsonlReader {
@@ -49,7 +51,14 @@ impl JsonlReader {
             reader,
             line: 0,
             done: false,
+            max_line_bytes: MAX_LINE_BYTES,
         })
+    }
+
+    /// Refuse lines longer than `max` bytes (newline excluded) instead of `MAX_LINE_BYTES`.
+    pub fn with_max_line_bytes(mut self, max: usize) -> JsonlReader {
+        self.max_line_bytes = max;
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -87,25 +96,16 @@ impl JsonlReader {
             return None;
         }
         self.line += 1;
-        let mut buf = Vec::new();
-        let limit = MAX_LINE_BYTES as u64 + 1;
-        match (&mut self.reader).take(limit).read_until(b'\n', &mut buf) {
-            Ok(0) => {
+        match read_line_bounded(&mut *self.reader, self.max_line_bytes) {
+            Ok(Line::End) => {
                 self.done = true;
                 None
             }
-            Ok(_) if buf.len() > MAX_LINE_BYTES => {
-                // Skip the rest of the oversized line so the next call starts on a new line.
-                let skipped = skip_line(&mut self.reader);
-                if let Err(e) = skipped {
-                    self.done = true;
-                    return Some(Err(self.error(format!("read error: {e}"))));
-                }
-                Some(Err(self.error(format!(
-                    "line is longer than {MAX_LINE_BYTES} bytes"
-                ))))
-            }
-            Ok(_) => match String::from_utf8(buf) {
+            Ok(Line::TooLong) => Some(Err(self.error(format!(
+                "line is longer than {} bytes: skipped",
+                self.max_line_bytes
+            )))),
+            Ok(Line::Text(buf)) => match String::from_utf8(buf) {
                 Ok(s) => Some(Ok(s)),
                 Err(e) => Some(Err(self.error(format!("not UTF-8: {e}")))),
             },
@@ -118,9 +118,55 @@ impl JsonlReader {
     }
 }
 
+enum Line {
+    /// No more input.
+    End,
+    /// A line, with its `\n` when it had one.
+    Text(Vec<u8>),
+    /// Longer than the limit: dropped, and the input is past its end.
+    TooLong,
+}
+
+/// The next line, holding at most `max` bytes of it (plus the newline) in memory.
+fn read_line_bounded(reader: &mut dyn BufRead, max: usize) -> std::io::Result<Line> {
+    let mut buf = Vec::new();
+    let mut started = false;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(if started { Line::Text(buf) } else { Line::End });
+        }
+        started = true;
+        let newline = chunk.iter().position(|&b| b == b'\n');
+        let content = newline.unwrap_or(chunk.len());
+        let used = newline.map_or(chunk.len(), |i| i + 1);
+        if buf.len() + content > max {
+            drop(buf);
+            reader.consume(used);
+            if newline.is_none() {
+                skip_line(reader)?;
+            }
+            return Ok(Line::TooLong);
+        }
+        buf.extend_from_slice(&chunk[..used]);
+        reader.consume(used);
+        if newline.is_some() {
+            return Ok(Line::Text(buf));
+        }
+    }
+}
+
 fn skip_line(reader: &mut dyn BufRead) -> std::io::Result<()> {
     loop {
-        let chunk = reader.fill_buf()?;
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
         if chunk.is_empty() {
             return Ok(());
         }
@@ -175,6 +221,33 @@ mod tests {
             assert!(e.contains(":4: not UTF-8"), "{e}");
             assert_eq!(got[3], Ok((5, 4)));
         }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_skipped_with_its_number_and_reading_goes_on() {
+        let dir = std::env::temp_dir().join(format!("crucible-jsonl-l-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("long.jsonl");
+        let long = format!("{{\"id\": {}}}", "1".repeat(100));
+        // The limit is exactly the length of line 1; line 2 is over it, line 4 too, without `\n`.
+        std::fs::write(
+            &path,
+            format!("{{\"id\": 7}}\n{long}\n{{\"id\": 8}}\n{long}"),
+        )
+        .unwrap();
+        let mut r = JsonlReader::open(&path).unwrap().with_max_line_bytes(9);
+        let mut got = Vec::new();
+        while let Some(x) = r.next_record::<Rec>() {
+            got.push(x.map(|(l, r)| (l, r.id)).map_err(|e| e.to_string()));
+        }
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert_eq!(got[0], Ok((1, 7)));
+        let e = got[1].as_ref().unwrap_err();
+        assert!(e.contains(":2: line is longer than 9 bytes"), "{e}");
+        assert_eq!(got[2], Ok((3, 8)));
+        let e = got[3].as_ref().unwrap_err();
+        assert!(e.contains(":4: line is longer than 9 bytes"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -1,6 +1,7 @@
 //! A task: `tasks/<id>/task.toml` plus the task's own files (tests, fixtures) and a reference
 //! solution under `reference/`.
 use super::language::Language;
+use crate::execution::JudgeKind;
 use crate::limits::{Limits, parse_bytes, parse_duration};
 use crate::testreport::ReportFormat;
 use serde::Deserialize;
@@ -12,6 +13,9 @@ pub const TASK_FILE: &str = "task.toml";
 pub const REFERENCE_DIR: &str = "reference";
 /// Optional directory of a stub solution used by `tasks validate` (default: empty candidate files).
 pub const STUB_DIR: &str = "stub";
+/// The test cases' names, one per line, as the reference run reported them
+/// (`crucible tasks validate --record` writes it); a report must name exactly these.
+pub const EXPECTED_TESTS_FILE: &str = "expected_tests.txt";
 
 /// The file format, exactly as written by a benchmark author.
 #[derive(Debug, Clone, Deserialize)]
@@ -38,6 +42,22 @@ pub struct TaskFile {
     /// Free-form labels for reports (e.g. difficulty, category).
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Where the tests run relative to the candidate (default: in its process).
+    pub judge: Option<JudgeFile>,
+}
+
+/// `[judge]`: `kind = "calls"` runs the tests in a trusted process that calls the candidate's
+/// functions across a process boundary (Python).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JudgeFile {
+    #[serde(default)]
+    pub kind: JudgeKind,
+    /// The call harness's spec file among the task's files (kind = "calls").
+    pub spec: Option<String>,
+    /// Task files (or directories, ending in `/`) only the judge can read.
+    #[serde(default)]
+    pub hidden: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -80,6 +100,13 @@ pub struct Task {
     pub tags: Vec<String>,
     /// The task's own files (relative path → bytes), sent with every candidate.
     pub files: BTreeMap<String, Vec<u8>>,
+    pub judge: JudgeKind,
+    /// The call harness's spec file (judge = calls).
+    pub calls_spec: Option<String>,
+    /// Task files or directories (ending in `/`) only the judge can read.
+    pub hidden: Vec<String>,
+    /// The test cases' names from `expected_tests.txt` (empty: not recorded).
+    pub test_names: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -166,7 +193,59 @@ impl Task {
                 "candidate.completion_prefix `{prefix}` is not a file of the task"
             )));
         }
+        let judge = file.judge.clone().unwrap_or(JudgeFile {
+            kind: JudgeKind::InProcess,
+            spec: None,
+            hidden: Vec::new(),
+        });
+        for h in &judge.hidden {
+            if !files.keys().any(|f| is_hidden(f, std::slice::from_ref(h))) {
+                return Err(invalid(format!(
+                    "judge.hidden `{h}` names no file of the task"
+                )));
+            }
+        }
+        if judge.kind == JudgeKind::Calls {
+            if language != Language::Python {
+                return Err(invalid(
+                    "judge.kind = \"calls\" is built for python tasks only".into(),
+                ));
+            }
+            match &judge.spec {
+                Some(spec) if files.contains_key(spec) && !is_hidden(spec, &judge.hidden) => {}
+                Some(spec) => {
+                    return Err(invalid(format!(
+                        "judge.spec `{spec}` must be a task file the candidate's process can read (not hidden)"
+                    )));
+                }
+                None => {
+                    return Err(invalid(
+                        "judge.kind = \"calls\" needs judge.spec (the harness's spec file)".into(),
+                    ));
+                }
+            }
+        } else if !judge.hidden.is_empty() {
+            return Err(invalid(
+                "judge.hidden needs judge.kind = \"calls\" (in-process tests run as the candidate)"
+                    .into(),
+            ));
+        }
+        let test_names = read_expected_tests(dir).map_err(|source| TaskError::Read {
+            path: dir.join(EXPECTED_TESTS_FILE),
+            source,
+        })?;
+        if !test_names.is_empty() && test_names.len() != file.test_cases as usize {
+            return Err(invalid(format!(
+                "{EXPECTED_TESTS_FILE} names {} test cases but test_cases = {}",
+                test_names.len(),
+                file.test_cases
+            )));
+        }
         Ok(Task {
+            judge: judge.kind,
+            calls_spec: judge.spec,
+            hidden: judge.hidden,
+            test_names,
             dir: dir.to_path_buf(),
             image: file.image.unwrap_or_else(|| language.image()),
             test_command: file
@@ -252,6 +331,28 @@ impl LimitsFile {
     }
 }
 
+/// Whether `path` is one of `hidden` (a file, or below a directory written with a final `/`).
+pub fn is_hidden(path: &str, hidden: &[String]) -> bool {
+    hidden.iter().any(|h| match h.strip_suffix('/') {
+        Some(dir) => path.starts_with(dir) && path[dir.len()..].starts_with('/'),
+        None => path == h,
+    })
+}
+
+/// `expected_tests.txt`: one name per line; blank lines ignored. Missing: no names.
+fn read_expected_tests(dir: &Path) -> std::io::Result<Vec<String>> {
+    match std::fs::read_to_string(dir.join(EXPECTED_TESTS_FILE)) {
+        Ok(text) => Ok(text
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+}
+
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 100
@@ -281,7 +382,11 @@ fn read_task_files(dir: &Path) -> std::io::Result<BTreeMap<String, Vec<u8>>> {
                 .expect("walked below dir")
                 .to_string_lossy()
                 .replace('\\', "/");
-            if rel == TASK_FILE || rel == REFERENCE_DIR || rel == STUB_DIR {
+            if rel == TASK_FILE
+                || rel == REFERENCE_DIR
+                || rel == STUB_DIR
+                || rel == EXPECTED_TESTS_FILE
+            {
                 continue;
             }
             let kind = entry.file_type()?;

@@ -13,11 +13,6 @@ pub enum Language {
     Cpp,
 }
 
-/// Where a runner's report is written inside the container; exported to the test command as
-/// `$CRUCIBLE_REPORT`. It lives in /tmp (not the working directory) so a report cannot ship
-/// inside the payload.
-pub const REPORT_PATH: &str = "/tmp/crucible-report";
-
 impl Language {
     pub const ALL: [Language; 6] = [
         Language::Python,

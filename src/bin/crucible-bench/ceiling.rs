@@ -20,9 +20,9 @@ pub async fn run(image: &str, n: usize, j: usize) -> anyhow::Result<Duration> {
             let mut labels = labels::for_execution(None, None);
             labels.insert("crucible.bench".into(), "ceiling".into());
             let body =
-                policy.container_body(image, vec!["true".into()], Vec::new(), &limits, labels);
+                policy.container_spec(image, vec!["true".into()], Vec::new(), &limits, labels);
             set.spawn(async move {
-                let id = container::create(&docker, body).await?;
+                let id = container::create(&docker, &body).await?;
                 let ran = async {
                     container::start(&docker, &id).await?;
                     container::wait(&docker, &id).await

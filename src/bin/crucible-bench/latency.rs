@@ -2,8 +2,9 @@
 //! same parallelism: paired with the floor's per-task time, it gives crucible's per-task
 //! overhead.
 use super::workloads::Workload;
+use crucible::execution::Executor;
 use crucible::limits::Limits;
-use crucible::sandbox::{Sandbox, SandboxPolicy};
+use crucible::sandbox::{Backend, Sandbox, SandboxPolicy};
 use crucible::task::{execution_spec, load_tasks, read_candidate_dir};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,14 +21,18 @@ pub async fn run(w: &Workload, j: usize, reuse: bool) -> anyhow::Result<Vec<Dura
     let mut specs = Vec::new();
     for t in &w.tasks {
         let task = by_id[t.id.as_str()];
-        let files = read_candidate_dir(&w.candidates_dir.join("bench").join(&t.id))?;
+        let files = read_candidate_dir(
+            &w.candidates_dir.join("bench").join(&t.id),
+            &task.candidate_files,
+        )?;
         specs.push(Arc::new(execution_spec(task, &files, None)?));
     }
-    let sandbox = Arc::new(Sandbox::connect(SandboxPolicy::default()).await?);
-    sandbox.remove_in_background(true);
-    if reuse {
-        sandbox.enable_reuse();
-    }
+    let backend = if reuse {
+        Backend::Reuse
+    } else {
+        Backend::Fresh
+    };
+    let sandbox = Arc::new(Sandbox::connect(SandboxPolicy::default(), backend).await?);
     let mut times = vec![Duration::ZERO; specs.len()];
     let mut set = JoinSet::new();
     let mut next = 0;
@@ -50,6 +55,6 @@ pub async fn run(w: &Workload, j: usize, reuse: bool) -> anyhow::Result<Vec<Dura
             times[i] = d;
         }
     }
-    sandbox.finish_removals().await;
+    sandbox.finish().await;
     Ok(times)
 }

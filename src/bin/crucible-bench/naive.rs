@@ -17,7 +17,7 @@ pub fn run(w: &super::workloads::Workload, scratch: &Path, j: usize) -> anyhow::
     // The same payload bytes crucible streams (task files + candidate files).
     let mut list = String::new();
     for t in &w.tasks {
-        let payload = Payload::from_layers(&[&t.files], &PayloadLimits::default())?;
+        let payload = Payload::from_layers(&[&t.files], &PayloadLimits::default(), &|_| false)?;
         let path = dir.join(format!("{}.tar", t.id));
         std::fs::write(&path, payload.bytes())?;
         list.push_str(&format!("{}\n", path.display()));

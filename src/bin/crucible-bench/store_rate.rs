@@ -1,7 +1,7 @@
 //! The store's write capacity: records per second through the batched writer the scheduler
 //! uses, on a fresh SQLite file.
-use crucible::scheduler::StoreWriter;
-use crucible::store::{ExecutionRecord, RunRecord, open_store};
+use crucible::run::{BatchWriter, StopHandle};
+use crucible::store::{ExecutionRecord, RunRecord, open_writer};
 use crucible::testreport::{TestCase, TestOutcome};
 use crucible::verdict::Verdict;
 use std::path::Path;
@@ -11,7 +11,7 @@ pub fn records_per_second(path: &Path, n: usize) -> anyhow::Result<f64> {
     if path.exists() {
         std::fs::remove_file(path)?;
     }
-    let mut store = open_store(&path.display().to_string())?;
+    let mut store = open_writer(&path.display().to_string())?;
     store.begin_run(&RunRecord {
         run_id: "bench".into(),
         config_json: "{}".into(),
@@ -21,7 +21,7 @@ pub fn records_per_second(path: &Path, n: usize) -> anyhow::Result<f64> {
         host: "bench".into(),
     })?;
     let started = Instant::now();
-    let writer = StoreWriter::spawn(store);
+    let writer = BatchWriter::spawn(store, StopHandle::default());
     for i in 0..n {
         writer.send(record(i));
     }

@@ -1,22 +1,45 @@
-//! The wire format between crucible and a slot's supervisor (`slot_supervisor.pl`): one request
+//! The wire format between crucible and the in-container harness (`harness.pl`): one request
 //! line plus the payload in, one reply line plus stdout, stderr and report bytes out. Replies
 //! are checked against the caps the request set, so a broken or hostile stream is refused
 //! rather than believed.
-use super::entrypoint::{REPORT_CAP, ReportState, Trailer};
-use super::judge::KillReason;
+use super::output::capture;
+use crate::execution::{Evidence, KillReason, ReportState};
 
-/// The supervisor's first line once it runs.
-pub const READY: &[u8] = b"READY 1\n";
+/// The harness's first line once it runs.
+pub const READY: &[u8] = b"READY 2\n";
+/// Largest report the harness returns; a larger one counts as too large.
+pub const REPORT_CAP: u64 = 4 * 1024 * 1024;
 /// Longest reply header accepted.
 const MAX_HEADER: usize = 4096;
 
-/// `RUN <payload bytes> <timeout ms> <output cap> <hex of NUL-joined argv>\n`.
-pub fn request(payload_len: usize, timeout_ms: u128, output_cap: u64, argv: &[String]) -> Vec<u8> {
+/// `RUN <payload bytes> <timeout ms> <output cap> <argv hex> <worker argv hex or ->\n`, each
+/// argv the hex of its NUL-joined words.
+pub fn request(
+    payload_len: usize,
+    timeout_ms: u128,
+    output_cap: u64,
+    argv: &[String],
+    worker: Option<&[String]>,
+) -> Vec<u8> {
+    let worker = worker.map_or_else(|| "-".to_string(), |w| hex::encode(w.join("\0")));
     format!(
-        "RUN {payload_len} {timeout_ms} {output_cap} {}\n",
+        "RUN {payload_len} {timeout_ms} {output_cap} {} {worker}\n",
         hex::encode(argv.join("\0"))
     )
     .into_bytes()
+}
+
+/// What the harness measured after the command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trailer {
+    /// Exit status of the command (the judge's, when split) as 128+n when killed by signal n.
+    pub rc: i64,
+    pub cpu_usec: Option<u64>,
+    pub mem_peak: Option<u64>,
+    pub report: ReportState,
+    pub unpack_failed: bool,
+    /// OOM kills in the container's cgroup during this execution.
+    pub oom_kills: Option<u64>,
 }
 
 /// One execution's answer.
@@ -75,7 +98,7 @@ pub fn take_reply(buf: &mut Vec<u8>, output_cap: u64) -> Result<Option<Reply>, S
         trailer: Trailer {
             rc: fields.int("rc")?,
             cpu_usec: fields.get("cpu_usec")?.parse().ok(),
-            mem_peak: None,
+            mem_peak: fields.get("mem_peak")?.parse().ok(),
             report: report_state,
             unpack_failed: unpack != "ok",
             oom_kills: fields.get("oom_kills")?.parse().ok(),
@@ -89,6 +112,26 @@ pub fn take_reply(buf: &mut Vec<u8>, output_cap: u64) -> Result<Option<Reply>, S
     };
     buf.drain(..body + out + err + report);
     Ok(Some(reply))
+}
+
+impl Reply {
+    /// What the harness measured, as evidence for the judge (the backend adds what the daemon
+    /// and the clock say).
+    pub fn into_evidence(self, output_cap: u64) -> Evidence {
+        Evidence {
+            harness_finished: true,
+            unpack_failed: self.trailer.unpack_failed,
+            exit_code: Some(self.trailer.rc),
+            killed_for: self.killed_for,
+            oom_killed: self.trailer.oom_kills.is_some_and(|n| n > 0),
+            cpu_ms: self.trailer.cpu_usec.map(|u| u / 1000),
+            peak_memory_bytes: self.trailer.mem_peak,
+            stdout: capture(&self.stdout, self.stdout_total, output_cap),
+            stderr: capture(&self.stderr, self.stderr_total, output_cap),
+            report: self.trailer.report,
+            ..Default::default()
+        }
+    }
 }
 
 struct Fields<'a>(Vec<(&'a str, &'a str)>);
@@ -128,7 +171,7 @@ impl<'a> Fields<'a> {
 mod tests {
     use super::*;
 
-    const HEADER: &str = "DONE rc=1 cpu_usec=41 oom_kills=0 killed=none unpack=ok clean=1 \
+    const HEADER: &str = "DONE rc=1 cpu_usec=41 mem_peak=7 oom_kills=0 killed=none unpack=ok clean=1 \
                           out_total=9 err_total=3 report_len=4 out=5 err=3 report=4\n";
 
     #[test]
@@ -145,6 +188,7 @@ mod tests {
         assert_eq!(reply.trailer.rc, 1);
         assert_eq!(reply.trailer.cpu_usec, Some(41));
         assert_eq!(reply.trailer.oom_kills, Some(0));
+        assert_eq!(reply.trailer.mem_peak, Some(7));
         assert!(reply.clean && reply.killed_for.is_none());
         assert_eq!(buf, b"READY", "only the reply is consumed");
     }
@@ -157,7 +201,7 @@ mod tests {
             "5 bytes of stdout over a cap of 4"
         );
         for bad in [
-            "READY 1\n",
+            "READY 2\n",
             "DONE rc=x\n",
             "DONE rc=0 killed=maybe\n",
             "DONE rc=0 out=-1\n",
@@ -173,7 +217,7 @@ mod tests {
 
     #[test]
     fn kills_and_missing_figures_are_read() {
-        let header = "DONE rc=137 cpu_usec= oom_kills= killed=timeout unpack=ok clean=0 \
+        let header = "DONE rc=137 cpu_usec= mem_peak= oom_kills= killed=timeout unpack=ok clean=0 \
                       out_total=0 err_total=0 report_len=-2 out=0 err=0 report=0\n";
         let reply = take_reply(&mut header.as_bytes().to_vec(), 10)
             .unwrap()
@@ -186,10 +230,17 @@ mod tests {
 
     #[test]
     fn the_request_carries_argv_intact() {
-        let line = request(10, 2500, 64, &["sh".into(), "-c".into(), "echo a b".into()]);
-        let text = String::from_utf8(line).unwrap();
-        let hex_argv = text.trim_end().rsplit(' ').next().unwrap();
-        assert_eq!(hex::decode(hex_argv).unwrap(), b"sh\0-c\0echo a b");
+        let argv = ["sh".to_string(), "-c".into(), "echo a b".into()];
+        let text = String::from_utf8(request(10, 2500, 64, &argv, None)).unwrap();
+        let words: Vec<&str> = text.trim_end().split(' ').collect();
+        assert_eq!(hex::decode(words[4]).unwrap(), b"sh\0-c\0echo a b");
+        assert_eq!(words[5], "-");
         assert!(text.starts_with("RUN 10 2500 64 "));
+        let split = request(1, 1, 1, &argv, Some(&["w".to_string(), "x".into()]));
+        let text = String::from_utf8(split).unwrap();
+        assert_eq!(
+            hex::decode(text.trim_end().rsplit(' ').next().unwrap()).unwrap(),
+            b"w\0x"
+        );
     }
 }

@@ -4,6 +4,9 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::Read;
 
+/// The uid of the trusted judge process (a split judge): hidden entries are its alone.
+pub const JUDGE_UID: u32 = 10002;
+
 /// Bounds on what a payload may hold. Past any of them the payload is `invalid_input`.
 #[derive(Debug, Clone)]
 pub struct PayloadLimits {
@@ -55,7 +58,8 @@ pub enum PayloadError {
     Malformed(String),
 }
 
-/// A validated, deterministic tarball and its identity.
+/// A validated, deterministic tarball and its identity. On the wire it is its tar bytes, and
+/// reading it back validates every entry again.
 #[derive(Debug, Clone)]
 pub struct Payload {
     bytes: Vec<u8>,
@@ -76,10 +80,13 @@ impl Payload {
     }
 
     /// Build a payload from named files. The layering is the caller's: `layers` are applied in
-    /// order, and a path present in two layers is refused rather than overwritten.
+    /// order, and a path present in two layers is refused rather than overwritten. Every entry
+    /// is root's and read-only once unpacked; entries `hidden` says are the judge's alone
+    /// (`JUDGE_UID`, mode 0400).
     pub fn from_layers(
         layers: &[&BTreeMap<String, Vec<u8>>],
         limits: &PayloadLimits,
+        hidden: &dyn Fn(&str) -> bool,
     ) -> Result<Payload, PayloadError> {
         let mut files: BTreeMap<&str, &[u8]> = BTreeMap::new();
         for layer in layers {
@@ -112,10 +119,15 @@ impl Payload {
         for (path, bytes) in &files {
             let mut header = tar::Header::new_gnu();
             header.set_size(bytes.len() as u64);
-            header.set_mode(0o644);
+            let (owner, mode) = if hidden(path) {
+                (JUDGE_UID as u64, 0o400)
+            } else {
+                (0, 0o644)
+            };
+            header.set_mode(mode);
             header.set_mtime(0);
-            header.set_uid(0);
-            header.set_gid(0);
+            header.set_uid(owner);
+            header.set_gid(owner);
             header.set_entry_type(tar::EntryType::Regular);
             builder
                 .append_data(&mut header, path, *bytes)
@@ -191,6 +203,19 @@ impl Payload {
             sha256,
             entries,
         }
+    }
+}
+
+impl serde::Serialize for Payload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.bytes)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Payload {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let bytes: Vec<u8> = serde::Deserialize::deserialize(d)?;
+        Payload::from_tar(bytes, &PayloadLimits::default()).map_err(serde::de::Error::custom)
     }
 }
 
@@ -290,13 +315,14 @@ mod tests {
     #[test]
     fn same_files_give_the_same_bytes_and_hash() {
         let a = files(&[("b.py", "2"), ("a.py", "1")]);
-        let p1 = Payload::from_layers(&[&a], &PayloadLimits::default()).unwrap();
-        let p2 = Payload::from_layers(&[&a.clone()], &PayloadLimits::default()).unwrap();
+        let p1 = Payload::from_layers(&[&a], &PayloadLimits::default(), &|_| false).unwrap();
+        let p2 =
+            Payload::from_layers(&[&a.clone()], &PayloadLimits::default(), &|_| false).unwrap();
         assert_eq!(p1.bytes(), p2.bytes());
         assert_eq!(p1.sha256(), p2.sha256());
         assert_eq!(p1.sha256().len(), 64);
         let changed = files(&[("b.py", "2"), ("a.py", "x")]);
-        let p3 = Payload::from_layers(&[&changed], &PayloadLimits::default()).unwrap();
+        let p3 = Payload::from_layers(&[&changed], &PayloadLimits::default(), &|_| false).unwrap();
         assert_ne!(p1.sha256(), p3.sha256());
     }
 
@@ -304,7 +330,8 @@ mod tests {
     fn candidate_may_not_replace_a_task_file() {
         let task = files(&[("tests/test_a.py", "real")]);
         let cand = files(&[("tests/test_a.py", "fake")]);
-        let err = Payload::from_layers(&[&task, &cand], &PayloadLimits::default()).unwrap_err();
+        let err = Payload::from_layers(&[&task, &cand], &PayloadLimits::default(), &|_| false)
+            .unwrap_err();
         assert_eq!(err, PayloadError::Duplicate("tests/test_a.py".into()));
     }
 
@@ -318,14 +345,15 @@ mod tests {
             ("a//b", "empty"),
             ("./a", "empty"),
         ] {
-            let err = Payload::from_layers(&[&files(&[(path, "x")])], &l).unwrap_err();
+            let err = Payload::from_layers(&[&files(&[(path, "x")])], &l, &|_| false).unwrap_err();
             let msg = err.to_string();
             assert!(msg.contains(expect) && msg.contains(path), "{path}: {msg}");
         }
         let long = "a".repeat(300);
-        let err = Payload::from_layers(&[&files(&[(&long, "x")])], &l).unwrap_err();
+        let err = Payload::from_layers(&[&files(&[(&long, "x")])], &l, &|_| false).unwrap_err();
         assert!(matches!(err, PayloadError::PathTooLong { len: 300, .. }));
-        let err = Payload::from_layers(&[&files(&[("a", "x"), ("a/b", "y")])], &l).unwrap_err();
+        let err = Payload::from_layers(&[&files(&[("a", "x"), ("a/b", "y")])], &l, &|_| false)
+            .unwrap_err();
         assert_eq!(err, PayloadError::FileIsDirectory("a".into()));
     }
 
@@ -336,10 +364,13 @@ mod tests {
             max_entries: 2,
             max_path_bytes: 255,
         };
-        let err = Payload::from_layers(&[&files(&[("a", "0123456789ab")])], &l).unwrap_err();
-        assert!(matches!(err, PayloadError::TooLarge { total: 12, max: 10 }));
         let err =
-            Payload::from_layers(&[&files(&[("a", ""), ("b", ""), ("c", "")])], &l).unwrap_err();
+            Payload::from_layers(&[&files(&[("a", "0123456789ab")])], &l, &|_| false).unwrap_err();
+        assert!(matches!(err, PayloadError::TooLarge { total: 12, max: 10 }));
+        let err = Payload::from_layers(&[&files(&[("a", ""), ("b", ""), ("c", "")])], &l, &|_| {
+            false
+        })
+        .unwrap_err();
         assert!(matches!(
             err,
             PayloadError::TooManyEntries { count: 3, max: 2 }
@@ -380,7 +411,8 @@ mod tests {
             let err = Payload::from_tar(bytes, &l).unwrap_err().to_string();
             assert!(err.contains(expect), "expected {expect}: {err}");
         }
-        let good = Payload::from_layers(&[&files(&[("ok.py", "print(1)")])], &l).unwrap();
+        let good =
+            Payload::from_layers(&[&files(&[("ok.py", "print(1)")])], &l, &|_| false).unwrap();
         let again = Payload::from_tar(good.bytes().to_vec(), &l).unwrap();
         assert_eq!(again.sha256(), good.sha256());
         assert_eq!(again.entries(), 1);

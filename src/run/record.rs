@@ -1,26 +1,27 @@
 //! One unit of work, and the record it ends in.
-use crate::sandbox::ExecutionResult;
+use super::events::ExecutionId;
+use crate::execution::ExecutionResult;
 use crate::store::ExecutionRecord;
 use crate::task::CandidateRef;
-use crate::verdict::Verdict;
 
 /// One (task, candidate, repeat); the candidate's files are read only when it is dispatched.
 #[derive(Debug, Clone)]
-pub struct Job {
+pub(crate) struct Job {
     pub task_index: usize,
     pub candidate: CandidateRef,
     pub repeat: u32,
 }
 
-/// A job being tried for the `attempt`-th time, with the key it was dispatched under.
+/// A job being tried for the `attempt`-th time, with the key it was dispatched under (empty
+/// when no spec could be built).
 #[derive(Debug, Clone)]
-pub struct Attempt {
+pub(crate) struct Attempt {
     pub job: Job,
     pub attempt: u32,
     pub key: String,
 }
 
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
@@ -28,6 +29,24 @@ pub fn now_ms() -> i64 {
 }
 
 impl Attempt {
+    pub fn first(job: Job) -> Attempt {
+        Attempt {
+            job,
+            attempt: 1,
+            key: String::new(),
+        }
+    }
+
+    pub fn id(&self) -> ExecutionId {
+        ExecutionId {
+            task_id: self.job.candidate.task_id.clone(),
+            model: self.job.candidate.model.clone(),
+            sample: self.job.candidate.sample,
+            repeat: self.job.repeat,
+            attempt: self.attempt,
+        }
+    }
+
     pub fn record(&self, run_id: &str, r: &ExecutionResult) -> ExecutionRecord {
         ExecutionRecord {
             run_id: run_id.into(),
@@ -52,18 +71,5 @@ impl Attempt {
             finished_at_ms: now_ms(),
             tests: r.tests.clone(),
         }
-    }
-
-    /// A record for an attempt that never reached a container (refused input, interruption…).
-    pub fn record_without_container(
-        &self,
-        run_id: &str,
-        verdict: Verdict,
-        reason: String,
-    ) -> ExecutionRecord {
-        self.record(
-            run_id,
-            &ExecutionResult::without_container(verdict, reason, "", &Default::default()),
-        )
     }
 }

@@ -1,0 +1,119 @@
+//! The local Docker executor: a `Host` and one backend, fixed when it is built.
+use super::fresh::Fresh;
+use super::host::Host;
+use super::policy::SandboxPolicy;
+use super::reuse::Reuse;
+use crate::docker::{self, Docker, DockerError};
+use crate::execution::{Evidence, ExecutionResult, ExecutionSpec, Executor, InfraError, Ticket};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// How executions get their containers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A new hardened container per execution (the default).
+    Fresh,
+    /// Long-lived slot containers, each running many executions (docs/reuse-mode.md).
+    Reuse,
+}
+
+enum Engine {
+    Fresh(Fresh),
+    Reuse(Reuse),
+}
+
+pub struct Sandbox {
+    host: Arc<Host>,
+    engine: Engine,
+    /// Tickets for callers that run one execution at a time (`run`).
+    next_ticket: AtomicU64,
+}
+
+impl Sandbox {
+    /// Connect to the daemon; refuse (fail closed) when the policy's runtime is not offered, or
+    /// when reuse mode is asked for with a root sandbox user (the harness's uid must differ).
+    pub async fn connect(policy: SandboxPolicy, backend: Backend) -> Result<Sandbox, DockerError> {
+        if policy.uid_gid().0 == "0" {
+            return Err(DockerError::Supervisor {
+                id: String::new(),
+                message: "the sandbox user must not be root (the harness's uid must differ \
+                          from the candidate's)"
+                    .into(),
+            });
+        }
+        let docker = docker::connect().await?;
+        if let Some(runtime) = &policy.runtime {
+            docker::require_runtime(&docker, runtime).await?;
+        }
+        Ok(Sandbox {
+            host: Arc::new(Host::new(docker, policy)),
+            engine: match backend {
+                Backend::Fresh => Engine::Fresh(Fresh::default()),
+                Backend::Reuse => Engine::Reuse(Reuse::default()),
+            },
+            next_ticket: AtomicU64::new(u64::MAX / 2),
+        })
+    }
+
+    pub fn docker(&self) -> &Docker {
+        &self.host.docker
+    }
+
+    pub fn policy(&self) -> &SandboxPolicy {
+        &self.host.policy
+    }
+
+    /// Run one execution and judge it (for callers without a run: `exec`, tests).
+    pub async fn run(&self, spec: &ExecutionSpec) -> ExecutionResult {
+        let ticket = self.next_ticket.fetch_add(1, Ordering::Relaxed);
+        match self.execute(ticket, spec).await {
+            Ok(evidence) => crate::judge::conclude(spec, evidence),
+            Err(e) => crate::judge::infra_error(spec, &e),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Executor for Sandbox {
+    async fn image_id(&self, image: &str) -> Result<String, InfraError> {
+        self.host
+            .image_id(image)
+            .await
+            .map_err(|e| InfraError::new(e.to_string()))
+    }
+
+    fn prepare(&self, ticket: Ticket, spec: &ExecutionSpec) {
+        if let Engine::Fresh(fresh) = &self.engine {
+            fresh.prepare(&self.host, ticket, spec);
+        }
+    }
+
+    async fn execute(&self, ticket: Ticket, spec: &ExecutionSpec) -> Result<Evidence, InfraError> {
+        let ran = match &self.engine {
+            Engine::Fresh(fresh) => fresh.execute(&self.host, ticket, spec).await,
+            Engine::Reuse(reuse) => reuse.execute(&self.host, spec).await,
+        };
+        ran.map_err(|e| InfraError::new(e.to_string()))
+    }
+
+    async fn abort_all(&self) -> usize {
+        match &self.engine {
+            Engine::Fresh(fresh) => fresh.abort_prepared(),
+            Engine::Reuse(reuse) => reuse.retire_idle(&self.host),
+        }
+        let removed = self.host.live.remove_all(&self.host.docker).await;
+        self.host.reaper.drain().await;
+        removed
+    }
+
+    async fn finish(&self) {
+        if let Engine::Reuse(reuse) = &self.engine {
+            reuse.retire_idle(&self.host);
+        }
+        self.host.reaper.drain().await;
+    }
+
+    fn runtime(&self) -> Option<String> {
+        self.host.policy.runtime.clone()
+    }
+}
