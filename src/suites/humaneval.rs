@@ -2,13 +2,12 @@
 //!
 //! The suite's harness runs `prompt + completion + "\n" + test + "\n" + "check(entry_point)"` as
 //! one program with a 3 s limit. A task here: `prompt.py` (the completion prefix), the candidate
-//! `solution.py` (= prompt + completion), `tests/test.py` (= test + `check(entry_point)`) and
-//! `tests/run.py`, which runs both in one namespace so tests that use helpers defined in the
-//! prompt (HumanEval/10, /32, /38, /50 ...) keep working.
-use super::runners::{
-    PYTHON_RUNNER, PYTHON_RUNNER_PATH, PYTHON_SPEC_PATH, PYTHON_TEST_COMMAND, PythonCase,
-    PythonSpec, is_python_identifier,
-};
+//! `solution.py` (= prompt + completion) and `tests/test.py` (= test + `check(entry_point)`),
+//! judged by `calls.py` in script mode (`calls.json`): the test runs in a judge process, in one
+//! namespace where the names it uses from the candidate's module (the entry point, helpers the
+//! prompt defines, as HumanEval/10, /32, /38, /50 need) are proxies of the candidate's objects.
+//! With [`JudgeKind::InProcess`], `tests/run.py` runs both in one process instead.
+use super::runners::{JudgeKind, PythonProblem, is_python_identifier};
 use super::task_out::{CandidateToml, ImportedTask, LimitsToml, TaskToml, dir_name_for};
 use crate::testreport::ReportFormat;
 use serde::Deserialize;
@@ -27,31 +26,26 @@ pub struct HumanEvalRecord {
     pub entry_point: String,
 }
 
-pub fn to_task(rec: &HumanEvalRecord) -> Result<ImportedTask, String> {
+pub fn to_task(rec: &HumanEvalRecord, judge: JudgeKind) -> Result<ImportedTask, String> {
     if !is_python_identifier(&rec.entry_point) {
         return Err(format!(
             "entry_point `{}` is not a Python identifier",
             rec.entry_point
         ));
     }
-    let spec = PythonSpec {
-        module: "solution".into(),
+    let problem = PythonProblem {
         prelude: None,
-        candidate: "solution.py".into(),
         setup: None,
-        cases: vec![PythonCase {
-            name: rec.task_id.clone(),
-            file: "tests/test.py".into(),
-        }],
+        cases: vec![(
+            rec.task_id.clone(),
+            "tests/test.py".into(),
+            format!("{}\ncheck({})\n", rec.test, rec.entry_point),
+        )],
+        entry_points: vec![rec.entry_point.clone()],
     };
     let mut files = BTreeMap::new();
     files.insert("prompt.py".to_string(), rec.prompt.clone());
-    files.insert(
-        "tests/test.py".to_string(),
-        format!("{}\ncheck({})\n", rec.test, rec.entry_point),
-    );
-    files.insert(PYTHON_RUNNER_PATH.to_string(), PYTHON_RUNNER.to_string());
-    files.insert(PYTHON_SPEC_PATH.to_string(), spec.to_json());
+    let judging = problem.add_files(judge, &mut files);
     let mut reference = BTreeMap::new();
     reference.insert(
         "solution.py".to_string(),
@@ -66,7 +60,7 @@ pub fn to_task(rec: &HumanEvalRecord) -> Result<ImportedTask, String> {
             price_usd: 0.0,
             description: rec.prompt.clone(),
             test_cases: 1,
-            test_command: Some(PYTHON_TEST_COMMAND.into()),
+            test_command: judging.test_command,
             report: Some(ReportFormat::Simple),
             tags: vec!["humaneval".into()],
             candidate: CandidateToml {
@@ -76,6 +70,7 @@ pub fn to_task(rec: &HumanEvalRecord) -> Result<ImportedTask, String> {
             limits: LimitsToml {
                 timeout: TIMEOUT.into(),
             },
+            judge: judging.judge,
         },
         files,
         reference,

@@ -7,15 +7,14 @@
 //!
 //! | lang   | candidate          | how it runs                                                        |
 //! |--------|--------------------|--------------------------------------------------------------------|
-//! | python | `solution.py`      | `tests/run.py`: helper imports, candidate, test in one namespace   |
+//! | python | `solution.py`      | `calls.py` script mode: helper imports (`prelude.py`, both processes), then the test in the judge calling the candidate's process |
 //! | cpp    | `solution.cpp`     | `tests/main.cpp` = missing helper headers + `#include` + test; g++ -std=c++11, exit code |
 //! | java   | `Solution.java`    | candidate + "\n" + test as `Main.java`; javac; `java Main` exit code |
 //! | js     | `solution.js`      | `tests/run.js`: candidate + "\n" + test as one module; any output fails |
 //! | go     | `solution.go`      | `tests/assemble_go.awk` builds `run/main_test.go`; `go test -json` |
 //! | rust   | `src/solution.rs`  | `src/main.rs` includes the candidate and the test; `tests/run_rust.sh`: `rustc --test` with the image's pre-built rand/regex/md5 |
 use super::runners::{
-    EXIT_CODE_RUNNER, GO_ASSEMBLER, NODE_RUNNER, PYTHON_RUNNER, PYTHON_RUNNER_PATH,
-    PYTHON_SPEC_PATH, PYTHON_TEST_COMMAND, PythonCase, PythonSpec, RUST_RUNNER,
+    EXIT_CODE_RUNNER, GO_ASSEMBLER, JudgeKind, NODE_RUNNER, PythonProblem, RUST_RUNNER,
 };
 use super::rust_source::count_active_tests;
 use super::task_out::{CandidateToml, ImportedTask, LimitsToml, TaskToml, dir_name_for};
@@ -163,7 +162,12 @@ fn timeout(language: Language) -> &'static str {
     }
 }
 
-pub fn to_task(language: Language, rec: &HumanEvalXRecord) -> Result<ImportedTask, String> {
+/// `judge` applies to Python; the other languages run their compiled test program as before.
+pub fn to_task(
+    language: Language,
+    rec: &HumanEvalXRecord,
+    judge: JudgeKind,
+) -> Result<ImportedTask, String> {
     let expected = format!("{}/", id_prefix(language));
     if !rec.task_id.starts_with(&expected) {
         return Err(format!(
@@ -176,27 +180,22 @@ pub fn to_task(language: Language, rec: &HumanEvalXRecord) -> Result<ImportedTas
     let mut files = BTreeMap::new();
     let mut reference = BTreeMap::new();
     let mut test_cases = 1;
+    let mut judge_table = None;
     let (candidate, prefix, test_command, report): (&str, &str, Option<String>, ReportFormat) =
         match language {
             Language::Python => {
-                let spec = PythonSpec {
-                    module: "solution".into(),
-                    prelude: Some("tests/prelude.py".into()),
-                    candidate: "solution.py".into(),
+                let problem = PythonProblem {
+                    prelude: Some(PYTHON_PRELUDE.into()),
                     setup: None,
-                    cases: vec![PythonCase {
-                        name: id.clone(),
-                        file: "tests/test.py".into(),
-                    }],
+                    cases: vec![(id.clone(), "tests/test.py".into(), rec.test.clone())],
+                    entry_points: Vec::new(),
                 };
-                files.insert("tests/prelude.py".into(), PYTHON_PRELUDE.into());
-                files.insert("tests/test.py".into(), rec.test.clone());
-                files.insert(PYTHON_RUNNER_PATH.into(), PYTHON_RUNNER.into());
-                files.insert(PYTHON_SPEC_PATH.into(), spec.to_json());
+                let judging = problem.add_files(judge, &mut files);
+                judge_table = judging.judge;
                 (
                     "solution.py",
                     "prompt.py",
-                    Some(PYTHON_TEST_COMMAND.into()),
+                    judging.test_command,
                     ReportFormat::Simple,
                 )
             }
@@ -309,6 +308,7 @@ pub fn to_task(language: Language, rec: &HumanEvalXRecord) -> Result<ImportedTas
             limits: LimitsToml {
                 timeout: timeout(language).into(),
             },
+            judge: judge_table,
         },
         files,
         reference,
@@ -319,4 +319,41 @@ fn count_at_line_start(text: &str, needle: &str) -> u32 {
     text.lines()
         .filter(|l| l.trim_start().starts_with(needle))
         .count() as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_prelude_is_visible_to_both_processes_in_calls_mode() {
+        let rec = HumanEvalXRecord {
+            task_id: "Python/0".into(),
+            prompt: "def f(x):\n".into(),
+            declaration: String::new(),
+            canonical_solution: "    return x\n".into(),
+            test: "def check(f):\n    assert f(1) == 1\ncheck(f)\n".into(),
+            import: String::new(),
+            test_setup: String::new(),
+        };
+        let task = to_task(Language::Python, &rec, JudgeKind::Calls).unwrap();
+        assert!(task.files.contains_key("prelude.py"));
+        assert!(task.files.contains_key("tests/test.py"));
+        let spec: serde_json::Value = serde_json::from_str(&task.files["calls.json"]).unwrap();
+        assert_eq!(spec["prelude"], "prelude.py");
+        assert_eq!(task.toml.judge.as_ref().unwrap().hidden, ["tests/"]);
+        let old = to_task(Language::Python, &rec, JudgeKind::InProcess).unwrap();
+        assert!(old.files.contains_key("tests/prelude.py"));
+        assert!(old.toml.judge.is_none());
+        // Other languages have no judge table either way.
+        let mut cpp = rec.clone();
+        cpp.task_id = "CPP/0".into();
+        assert!(
+            to_task(Language::Cpp, &cpp, JudgeKind::Calls)
+                .unwrap()
+                .toml
+                .judge
+                .is_none()
+        );
+    }
 }

@@ -16,6 +16,7 @@ pub mod task_out;
 
 use crate::task::Language;
 use jsonl::{JsonlReader, LineError};
+pub use runners::JudgeKind;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 use task_out::{ImportedTask, write_task};
@@ -59,19 +60,30 @@ pub enum ImportError {
     },
 }
 
-/// Import every problem of `input` (`.jsonl` or `.jsonl.gz`) as a task directory under `out`.
+/// Import every problem of `input` (`.jsonl` or `.jsonl.gz`) as a task directory under `out`,
+/// Python problems judged across the process boundary ([`JudgeKind::Calls`]).
 /// Bad lines are collected in the summary (file:line and why), the rest is still imported.
 pub fn import(suite: Suite, input: &Path, out: &Path) -> Result<ImportSummary, ImportError> {
+    import_judged(suite, input, out, JudgeKind::default())
+}
+
+/// [`import`] with the judge of Python problems chosen (`crucible import --judge`).
+pub fn import_judged(
+    suite: Suite,
+    input: &Path,
+    out: &Path,
+    judge: JudgeKind,
+) -> Result<ImportSummary, ImportError> {
     match suite {
         Suite::HumanEval => import_with(input, out, |r: humaneval::HumanEvalRecord| {
-            humaneval::to_task(&r)
+            humaneval::to_task(&r, judge)
         }),
         Suite::HumanEvalX(language) => {
             import_with(input, out, |r: humaneval_x::HumanEvalXRecord| {
-                humaneval_x::to_task(language, &r)
+                humaneval_x::to_task(language, &r, judge)
             })
         }
-        Suite::Mbpp => import_with(input, out, |r: mbpp::MbppRecord| mbpp::to_task(&r)),
+        Suite::Mbpp => import_with(input, out, |r: mbpp::MbppRecord| mbpp::to_task(&r, judge)),
     }
 }
 

@@ -33,6 +33,18 @@ pub struct TaskToml {
     pub tags: Vec<String>,
     pub candidate: CandidateToml,
     pub limits: LimitsToml,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judge: Option<JudgeToml>,
+}
+
+/// `[judge]`: how the tests reach the candidate. `kind = "calls"`: the tests run in a trusted
+/// judge process and call the candidate, loaded in another process, across a pipe (the harness
+/// `.crucible/calls.py`, which crucible adds to the payload); `hidden` files only the judge reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct JudgeToml {
+    pub kind: String,
+    pub spec: String,
+    pub hidden: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
