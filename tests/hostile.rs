@@ -212,3 +212,165 @@ fn a_gib_candidate_file_and_a_planted_conftest_are_refused_in_bounded_memory() {
         peak >> 20
     );
 }
+
+/// The call-boundary contract of `tests/hostile/python/`: the tests run in the judge process,
+/// hidden from the candidate; each fixture is one model's `solution.py`.
+const CALLS_TESTS: &str = "\
+import pytest
+from solution import add, evens, Stack, sort_in_place
+
+
+def test_add():
+    assert add(2, 3) == 5
+    assert add(10**20, 1) == 10**20 + 1
+    assert add('a', 'b') == 'ab'
+
+
+def test_evens():
+    assert list(evens([1, 2, 3, 4, 6])) == [2, 4, 6]
+
+
+def test_stack():
+    s = Stack()
+    s.push(1)
+    s.push(2)
+    assert s.size() == 2
+    assert s.pop() == 2
+
+
+def test_sort():
+    xs = [3, 1, 2]
+    assert sort_in_place(xs) is None
+    assert xs == [1, 2, 3]
+
+
+def test_module():
+    import math
+
+    assert math.sqrt(add(7, 9)) == 4.0
+
+
+def test_errors():
+    with pytest.raises(TypeError):
+        add(1, None)
+";
+
+/// Candidates beyond the harness's own fixtures, for what only a container shows.
+const CONTAINER_ONLY: &[(&str, &str)] = &[
+    (
+        "read_hidden_tests",
+        "# family: reading the hidden tests to learn the expected values\n\
+         def add(a, b):\n    return open('tests/test_calls.py').read()\n\
+         def evens(xs):\n    return open('/work/tests/test_calls.py').read()\n\
+         class Stack:\n    pass\n\
+         def sort_in_place(xs):\n    return None\n",
+    ),
+    (
+        "rewrite_tests",
+        "# family: rewriting the tests the judge reads\n\
+         import os\n\
+         for p in ('tests/test_calls.py', 'calls.json', '.crucible/calls.py'):\n    \
+         try:\n        open(p, 'w').write('')\n    except OSError:\n        pass\n\
+         try:\n    os.rename('tests', 'tests.old')\nexcept OSError:\n    pass\n\
+         def add(a, b):\n    return 0\n",
+    ),
+];
+
+#[test]
+fn the_call_boundary_judge_contains_every_hostile_family_in_both_backends() {
+    require_image(PYTHON_IMAGE);
+    let scratch = Scratch::new("hostile-calls");
+    let task = scratch.path().join("tasks/contract");
+    std::fs::create_dir_all(task.join("tests")).unwrap();
+    std::fs::create_dir_all(task.join("reference")).unwrap();
+    std::fs::write(
+        task.join("task.toml"),
+        "id = \"contract\"\ntitle = \"Call-boundary contract\"\nlanguage = \"python\"\n\
+         price_usd = 100\ndescription = \"add, evens, Stack, sort_in_place\"\ntest_cases = 6\n\
+         report = \"junit\"\n[candidate]\nfiles = [\"solution.py\"]\n\
+         [judge]\nkind = \"calls\"\nspec = \"calls.json\"\nhidden = [\"tests/\"]\n\
+         [limits]\ntimeout = \"20s\"\nmemory = \"256MiB\"\n",
+    )
+    .unwrap();
+    std::fs::write(task.join("tests/test_calls.py"), CALLS_TESTS).unwrap();
+    std::fs::write(
+        task.join("calls.json"),
+        r#"{"mode": "pytest", "module": "solution", "candidate": "solution.py", "tests": ["tests/test_calls.py"]}"#,
+    )
+    .unwrap();
+    let fixtures = repo_root().join("tests/hostile/python");
+    let mut models: Vec<(String, String)> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .map(|p| {
+            (
+                p.file_stem().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    models.extend(
+        CONTAINER_ONLY
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string())),
+    );
+    assert!(models.len() >= 17, "{models:?}");
+    let ok = models
+        .iter()
+        .find(|(n, _)| n == "ok_classes")
+        .unwrap()
+        .1
+        .clone();
+    std::fs::write(task.join("reference/solution.py"), ok).unwrap();
+    for (name, text) in &models {
+        let dir = scratch
+            .path()
+            .join("candidates")
+            .join(name)
+            .join("contract");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("solution.py"), text).unwrap();
+    }
+    for reuse in [false, true] {
+        let mut cmd = crucible();
+        cmd.args(["run", "--json", "-j", "2", "--tasks"])
+            .arg(scratch.path().join("tasks"))
+            .arg("--candidates")
+            .arg(scratch.path().join("candidates"))
+            .arg("--store")
+            .arg(scratch.path().join(format!("results-{reuse}.db")));
+        if reuse {
+            cmd.arg("--reuse-containers");
+        }
+        let out = cmd.output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let verdicts: std::collections::BTreeMap<String, String> = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|v| v["event"] == "finished")
+            .map(|v| {
+                (
+                    v["model"].as_str().unwrap().to_string(),
+                    v["verdict"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(verdicts.len(), models.len(), "reuse={reuse}: {text}");
+        for (model, verdict) in &verdicts {
+            let expected_pass = model.starts_with("ok_");
+            assert_eq!(
+                verdict == "passed",
+                expected_pass,
+                "reuse={reuse}: {model} got {verdict}"
+            );
+            assert!(
+                matches!(
+                    verdict.as_str(),
+                    "passed" | "failed" | "error" | "timeout" | "memory_limit" | "output_limit"
+                ),
+                "reuse={reuse}: {model} got {verdict}"
+            );
+        }
+    }
+}

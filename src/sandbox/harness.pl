@@ -352,6 +352,8 @@ sub execute {
         pipe(my $to_worker_r, my $to_worker_w) or die "crucible-harness: pipe: $!\n";
         pipe(my $to_judge_r, my $to_judge_w) or die "crucible-harness: pipe: $!\n";
         pipe($report_r, my $report_w) or die "crucible-harness: pipe: $!\n";
+        # The judge opens its report by path (/dev/fd/5), which checks the pipe's owner.
+        chown $JUDGE, $JUDGE, $report_w or die "crucible-harness: chown report pipe: $!\n";
         as_sandbox(undef, runner(@$worker), $out_w, $err_w, 3 => $to_worker_r, 4 => $to_judge_w, worker => 1);
         $pid = as_user($JUDGE, $JUDGE, undef, runner(@$argv), $out_w, $err_w,
             3 => $to_judge_r, 4 => $to_worker_w, 5 => $report_w);
