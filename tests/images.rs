@@ -24,7 +24,7 @@ async fn docker_or_skip() -> Option<Docker> {
 
 fn python_set() -> ImageSet {
     let mut set = ImageSet::new(env!("CARGO_MANIFEST_DIR"));
-    set.only = vec![Language::Python];
+    set.only = vec![Language::Python.into()];
     set.extra_ca = std::env::var("CRUCIBLE_EXTRA_CA")
         .map(|v| {
             v.split(':')
@@ -46,7 +46,7 @@ async fn python_image_builds_once_then_is_up_to_date() {
 
     let first = images::build(&docker, &options).await.expect("first build");
     assert_eq!(first.len(), 1);
-    assert_eq!(first[0].language, Language::Python);
+    assert_eq!(first[0].name, Language::Python.into());
 
     let started = Instant::now();
     let second = images::build(&docker, &options)
@@ -59,7 +59,7 @@ async fn python_image_builds_once_then_is_up_to_date() {
 
     // latest and the hash tag are the same image.
     let by_hash = docker::image_id(&docker, &first[0].tag).await.unwrap();
-    let latest = docker::image_id(&docker, &images::latest_tag(Language::Python))
+    let latest = docker::image_id(&docker, &images::latest_tag(&Language::Python.into()))
         .await
         .unwrap();
     assert_eq!(by_hash, latest);
@@ -100,7 +100,93 @@ async fn changed_sources_make_the_image_stale() {
 #[test]
 fn only_language_without_image_dir_is_an_error_naming_the_path() {
     let mut set = ImageSet::new(std::env::temp_dir());
-    set.only = vec![Language::Python];
+    set.only = vec![Language::Python.into()];
     let err = set.dirs().unwrap_err().to_string();
     assert!(err.contains("images"), "{err}");
+}
+
+/// Two throwaway images named by their directories, the second on the first: `--only` the second
+/// builds both, parent first; the label carries the name; list and prune work per name. Both are
+/// removed at the end.
+#[tokio::test]
+async fn images_named_by_directory_build_on_each_other() {
+    let Some(docker) = docker_or_skip().await else {
+        return;
+    };
+    let id = &uuid::Uuid::new_v4().simple().to_string()[..8];
+    let parent = format!("test-{id}");
+    let child = format!("test-{id}-child");
+    let root = std::env::temp_dir().join(format!("crucible-images-named-{id}"));
+    let write = |name: &str, dockerfile: String| {
+        let dir = root.join("images").join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("Dockerfile"), dockerfile).unwrap();
+    };
+    write(
+        &parent,
+        "ARG BASE_IMAGE=crucible/base:bookworm\nFROM ${BASE_IMAGE}\nRUN echo parent > /parent-marker\n"
+            .into(),
+    );
+    write(
+        &child,
+        format!(
+            "ARG BASE_IMAGE=crucible/{parent}:latest\nFROM ${{BASE_IMAGE}}\nRUN test -f /parent-marker\n"
+        ),
+    );
+    let mut set = ImageSet::new(&root);
+    set.only = vec![child.parse().unwrap()];
+    let mut options = BuildOptions::new(set.clone());
+    options.progress = ProgressMode::Quiet;
+
+    let first = images::build(&docker, &options).await;
+    let second = images::build(&docker, &options).await;
+    let statuses = images::list(&docker, &set).await;
+    let labelled = images::crucible_images(&docker).await;
+    let pruned = images::prune(&docker, &set).await;
+    // Clean up before asserting: the child's names first, then the parent's.
+    for name in [&child, &parent] {
+        let repo = format!("crucible/{name}");
+        for image in images::crucible_images(&docker).await.unwrap_or_default() {
+            for tag in image
+                .tags
+                .iter()
+                .filter(|t| t.starts_with(&format!("{repo}:")))
+            {
+                let _ = docker::image::remove_image(&docker, tag).await;
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&root);
+
+    let first = first.expect("first build");
+    let built: Vec<(String, BuildStatus)> = first
+        .iter()
+        .map(|o| (o.name.to_string(), o.status))
+        .collect();
+    assert_eq!(
+        built,
+        [
+            (parent.clone(), BuildStatus::Built),
+            (child.clone(), BuildStatus::Built)
+        ]
+    );
+    assert!(first[1].tag.starts_with(&format!("crucible/{child}:")));
+    let second = second.expect("second build");
+    assert!(
+        second.iter().all(|o| o.status == BuildStatus::UpToDate),
+        "{second:?}"
+    );
+    let statuses = statuses.expect("list");
+    assert_eq!(statuses.len(), 1, "{statuses:?}");
+    assert_eq!(statuses[0].name.as_str(), child);
+    assert_eq!(statuses[0].state, ImageState::UpToDate);
+    let child_image = labelled
+        .expect("crucible images")
+        .into_iter()
+        .find(|i| i.tags.contains(&first[1].tag))
+        .expect("the child image is labelled");
+    assert_eq!(child_image.name.map(|n| n.to_string()), Some(child.clone()));
+    let pruned = pruned.expect("prune");
+    assert!(pruned.removed.is_empty(), "{pruned:?}");
+    assert!(pruned.kept.contains(&first[1].tag), "{pruned:?}");
 }

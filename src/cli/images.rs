@@ -3,7 +3,9 @@ use super::exit;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use crucible::docker::{self, Docker};
-use crucible::images::{self, BuildOptions, BuildStatus, ImageSet, ImageState, ProgressMode};
+use crucible::images::{
+    self, BuildOptions, BuildStatus, ImageName, ImageSet, ImageState, ProgressMode,
+};
 use crucible::task::Language;
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -16,7 +18,7 @@ pub struct ImagesArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ImagesCommand {
-    /// Build the runtime images whose sources changed (tags crucible/<lang>:<hash> and :latest).
+    /// Build the runtime images whose sources changed (tags crucible/<name>:<hash> and :latest).
     Build(BuildArgs),
     /// Show each runtime image: tag, size, age, and whether it matches the current sources.
     List(SetArgs),
@@ -26,13 +28,14 @@ pub enum ImagesCommand {
 
 #[derive(Debug, Args)]
 pub struct SetArgs {
-    /// The crucible repository holding images/<lang>/ (default: the nearest ancestor of the current
+    /// The crucible repository holding images/<name>/ (default: the nearest ancestor of the current
     /// directory that has one).
     #[arg(long, env = "CRUCIBLE_REPO", value_name = "DIR")]
     pub repo: Option<PathBuf>,
-    /// Only this language (repeatable): python, node, go, rust, java, cpp.
-    #[arg(long, value_name = "LANG", value_parser = parse_language)]
-    pub only: Vec<Language>,
+    /// Only these images, by directory name under images/ (repeatable or comma-separated), e.g.
+    /// python,cpp or python-data. An image another one builds on is built too.
+    #[arg(long, value_name = "NAME", value_delimiter = ',', value_parser = parse_name)]
+    pub only: Vec<ImageName>,
     /// Base image for the Dockerfiles instead of crucible/base:bookworm (e.g. debian:bookworm-slim).
     #[arg(long, env = "CRUCIBLE_BASE_IMAGE", value_name = "IMAGE")]
     pub base: Option<String>,
@@ -62,14 +65,9 @@ pub struct BuildArgs {
     pub plain: bool,
 }
 
-fn parse_language(s: &str) -> Result<Language, String> {
-    Language::parse(s).ok_or_else(|| {
-        let known: Vec<&str> = Language::ALL.iter().map(|l| l.as_str()).collect();
-        format!(
-            "unknown language {s:?}; expected one of {}",
-            known.join(", ")
-        )
-    })
+/// An image name; a language alias that is not a valid name (`c++`) means its language's image.
+fn parse_name(s: &str) -> Result<ImageName, String> {
+    ImageName::parse(s).or_else(|reason| Language::parse(s).map(ImageName::from).ok_or(reason))
 }
 
 impl SetArgs {
@@ -80,7 +78,7 @@ impl SetArgs {
                 let cwd = std::env::current_dir().context("cannot read the current directory")?;
                 images::find_repo_root(&cwd).with_context(|| {
                     format!(
-                        "no images/<lang>/Dockerfile in {} or its parents: run this inside the crucible repository or pass --repo DIR",
+                        "no images/<name>/Dockerfile in {} or its parents: run this inside the crucible repository or pass --repo DIR",
                         cwd.display()
                     )
                 })?
@@ -124,12 +122,18 @@ async fn run_build(docker: &Docker, args: BuildArgs) -> anyhow::Result<i32> {
     };
     let started = Instant::now();
     let outcomes = images::build(docker, &options).await?;
+    let width = outcomes
+        .iter()
+        .map(|o| o.tag.len())
+        .max()
+        .unwrap_or(0)
+        .max(28);
     for outcome in &outcomes {
         let what = match outcome.status {
             BuildStatus::UpToDate => "up to date".to_string(),
             BuildStatus::Built => format!("built in {:.1}s", outcome.duration.as_secs_f64()),
         };
-        println!("{:<28} {what}", outcome.tag);
+        println!("{:<width$} {what}", outcome.tag);
     }
     eprintln!(
         "{} image(s) ready in {:.1}s",
@@ -141,8 +145,14 @@ async fn run_build(docker: &Docker, args: BuildArgs) -> anyhow::Result<i32> {
 
 async fn run_list(docker: &Docker, args: SetArgs) -> anyhow::Result<i32> {
     let statuses = images::list(docker, &args.image_set()?).await?;
+    let width = statuses
+        .iter()
+        .map(|s| images::latest_tag(&s.name).len())
+        .max()
+        .unwrap_or(0)
+        .max(22);
     println!(
-        "{:<22} {:<14} {:>9} {:>6}  {:<13} CURRENT",
+        "{:<width$} {:<14} {:>9} {:>6}  {:<13} CURRENT",
         "IMAGE", "HASH", "SIZE", "AGE", "STATE"
     );
     let now = SystemTime::now()
@@ -161,8 +171,8 @@ async fn run_list(docker: &Docker, args: SetArgs) -> anyhow::Result<i32> {
         };
         all_current &= status.state == ImageState::UpToDate;
         println!(
-            "{:<22} {:<14} {:>9} {:>6}  {:<13} {}",
-            images::latest_tag(status.language),
+            "{:<width$} {:<14} {:>9} {:>6}  {:<13} {}",
+            images::latest_tag(&status.name),
             hash,
             size,
             age,

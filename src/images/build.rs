@@ -1,15 +1,16 @@
-//! `crucible images build`: build the images whose context changed, in parallel, and tag them.
+//! `crucible images build`: build the images whose context changed, in parallel (an image on another
+//! crucible image after that one), and tag them.
 use super::base::ensure_base_image;
 use super::error::ImagesError;
-use super::naming::{self, LABEL_CONTEXT_HASH, LABEL_IMAGE};
+use super::naming::{self, ImageName, LABEL_CONTEXT_HASH, LABEL_IMAGE};
 use super::prepare::{PreparedImage, prepare_images};
 use super::progress::{ImageProgress, Progress, ProgressMode};
 use super::spec::ImageSet;
 use crate::docker::{self, BuildEvent, BuildRequest, Docker};
-use crate::task::Language;
 use futures_util::StreamExt;
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
+use tokio::sync::{Semaphore, watch};
 
 /// Build output lines kept to explain a failure.
 const KEPT_LINES: usize = 25;
@@ -44,15 +45,16 @@ pub enum BuildStatus {
 
 #[derive(Debug, Clone)]
 pub struct BuildOutcome {
-    pub language: Language,
-    /// `crucible/<lang>:<hash>`; `crucible/<lang>:latest` points at the same image.
+    pub name: ImageName,
+    /// `crucible/<name>:<hash>`; `crucible/<name>:latest` points at the same image.
     pub tag: String,
     pub status: BuildStatus,
     pub duration: Duration,
 }
 
-/// Build every selected image whose context hash has no image yet (all of them with `force`).
-/// All builds run to their end; the first failure is returned after the others finished.
+/// Build every selected image (and any image it builds on) whose context hash has no image yet (all
+/// of them with `force`). Up to `jobs` build at once; an image on another crucible image waits for
+/// that one. All builds run to their end; the first failure is returned after the others finished.
 pub async fn build(
     docker: &Docker,
     options: &BuildOptions,
@@ -60,14 +62,42 @@ pub async fn build(
     let base_id = ensure_base_image(docker, &options.set).await?;
     let images = prepare_images(&options.set, &base_id)?;
     let progress = Progress::new(options.progress);
-    let results: Vec<Result<BuildOutcome, ImagesError>> =
-        futures_util::stream::iter(images.iter().map(|image| {
-            let shown = progress.image(&naming::repository(image.language()));
-            build_one(docker, options, image, shown)
-        }))
-        .buffered(options.jobs.max(1))
-        .collect()
-        .await;
+    let slots = Semaphore::new(options.jobs.max(1));
+    // Each image announces whether it ended well, for the images built on it.
+    let done: Vec<watch::Sender<Option<bool>>> =
+        images.iter().map(|_| watch::channel(None).0).collect();
+    let builds = images.iter().zip(&done).map(|(image, ended_tx)| {
+        let parent = image.dir.parent.as_ref().and_then(|parent| {
+            let index = images.iter().position(|i| i.name() == parent)?;
+            Some((parent, done[index].subscribe()))
+        });
+        let shown = progress.image(&naming::repository(image.name()));
+        let slots = &slots;
+        async move {
+            let result = async {
+                if let Some((parent, mut ended)) = parent {
+                    let ok = ended
+                        .wait_for(Option::is_some)
+                        .await
+                        .is_ok_and(|ended| *ended == Some(true));
+                    if !ok {
+                        shown.finish(&format!("not built: crucible/{parent} failed"));
+                        return Err(ImagesError::ParentFailed {
+                            image: naming::repository(image.name()),
+                            parent: naming::repository(parent),
+                        });
+                    }
+                }
+                // The semaphore is never closed, so this always gets a slot.
+                let _slot = slots.acquire().await.ok();
+                build_one(docker, options, image, shown).await
+            }
+            .await;
+            ended_tx.send_replace(Some(result.is_ok()));
+            result
+        }
+    });
+    let results = futures_util::future::join_all(builds).await;
     results.into_iter().collect()
 }
 
@@ -89,14 +119,14 @@ async fn build_one(
         }
         BuildStatus::Built
     };
-    point_latest(docker, image.language(), &tag).await?;
+    point_latest(docker, image.name(), &tag).await?;
     let duration = started.elapsed();
     shown.finish(&match status {
         BuildStatus::UpToDate => format!("{tag} up to date"),
         BuildStatus::Built => format!("{tag} built in {:.1}s", duration.as_secs_f64()),
     });
     Ok(BuildOutcome {
-        language: image.language(),
+        name: image.name().clone(),
         tag,
         status,
         duration,
@@ -107,14 +137,18 @@ async fn image_exists(docker: &Docker, name: &str) -> Result<bool, ImagesError> 
     Ok(docker::image::find_image_id(docker, name).await?.is_some())
 }
 
-/// Make `crucible/<lang>:latest` the image tagged `hash_tag` (no-op when it already is).
-async fn point_latest(docker: &Docker, lang: Language, hash_tag: &str) -> Result<(), ImagesError> {
+/// Make `crucible/<name>:latest` the image tagged `hash_tag` (no-op when it already is).
+async fn point_latest(
+    docker: &Docker,
+    name: &ImageName,
+    hash_tag: &str,
+) -> Result<(), ImagesError> {
     let target = docker::image::find_image_id(docker, hash_tag).await?;
-    let latest = docker::image::find_image_id(docker, &naming::latest_tag(lang)).await?;
+    let latest = docker::image::find_image_id(docker, &naming::latest_tag(name)).await?;
     if target.is_some() && target == latest {
         return Ok(());
     }
-    docker::image::tag_image(docker, hash_tag, &naming::repository(lang), "latest").await?;
+    docker::image::tag_image(docker, hash_tag, &naming::repository(name), "latest").await?;
     Ok(())
 }
 
@@ -126,16 +160,15 @@ async fn run_build(
     shown: &ImageProgress,
 ) -> Result<(), ImagesError> {
     let tag = image.hash_tag();
-    let lang = image.language().as_str();
     let labels = HashMap::from([
-        (LABEL_IMAGE.to_string(), lang.to_string()),
+        (LABEL_IMAGE.to_string(), image.name().to_string()),
         (LABEL_CONTEXT_HASH.to_string(), image.hash.clone()),
     ]);
     let request = BuildRequest {
         tag: tag.clone(),
         dockerfile: "Dockerfile".into(),
         no_cache: options.force,
-        build_args: options.set.build_args().into_iter().collect(),
+        build_args: image.build_args.clone().into_iter().collect(),
         labels,
         context: image.context.clone(),
     };

@@ -5,9 +5,33 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum ImagesError {
     #[error(
-        "no image directories under {root}: expected {root}/images/<lang>/Dockerfile; run crucible from the crucible repository (or pass its path)"
+        "no image directories under {root}: expected {root}/images/<name>/Dockerfile; run crucible from the crucible repository (or pass its path)"
     )]
     NoImageDirs { root: PathBuf },
+
+    #[error("invalid image name: {reason}")]
+    InvalidName { reason: String },
+
+    #[error("image directory {path} has an invalid name: {reason}; rename the directory")]
+    InvalidImageDir { path: PathBuf, reason: String },
+
+    #[error(
+        "no image directory {root}/images/{name}/ (with a Dockerfile); the images there are: {known}"
+    )]
+    UnknownImage {
+        name: String,
+        root: PathBuf,
+        known: String,
+    },
+
+    #[error("{dockerfile}: {message}")]
+    Parent {
+        dockerfile: PathBuf,
+        message: String,
+    },
+
+    #[error("{image} was not built because {parent}, which it builds on, failed")]
+    ParentFailed { image: String, parent: String },
 
     #[error("cannot read {path} for the build context: {source}")]
     Context {

@@ -2,7 +2,7 @@
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
-/// Hex digits of the hash used in tags (`crucible/<lang>:<hash>`).
+/// Hex digits of the hash used in tags (`crucible/<name>:<hash>`).
 pub const HASH_LEN: usize = 12;
 
 /// sha256 over the context tar, the base image reference and id, and the build args.

@@ -1,19 +1,19 @@
 //! `crucible images list`: what is built, how big and old it is, and whether it matches the sources.
 use super::base::base_image_id;
 use super::error::ImagesError;
-use super::naming::{self, LABEL_CONTEXT_HASH, LABEL_IMAGE};
+use super::naming::{self, ImageName, LABEL_CONTEXT_HASH, LABEL_IMAGE};
 use super::prepare::prepare_images;
 use super::spec::ImageSet;
 use crate::docker::{self, Docker};
-use crate::task::Language;
 use std::collections::HashMap;
 
 /// One image crucible built (any of its tags).
 #[derive(Debug, Clone)]
 pub struct ImageEntry {
     pub id: String,
-    pub language: Option<Language>,
-    /// `crucible/<lang>:<tag>` names; empty for an image whose tags were all taken by newer builds.
+    /// The `crucible.image` label: the image's name (a language for images built before names).
+    pub name: Option<ImageName>,
+    /// `crucible/<name>:<tag>` names; empty for an image whose tags were all taken by newer builds.
     pub tags: Vec<String>,
     pub context_hash: Option<String>,
     pub size_bytes: i64,
@@ -46,7 +46,7 @@ impl ImageState {
 
 #[derive(Debug, Clone)]
 pub struct ImageStatus {
-    pub language: Language,
+    pub name: ImageName,
     /// The hash the sources give now (None when the base image is missing).
     pub current_hash: Option<String>,
     pub latest: Option<ImageEntry>,
@@ -59,7 +59,10 @@ pub async fn crucible_images(docker: &Docker) -> Result<Vec<ImageEntry>, ImagesE
     Ok(summaries
         .into_iter()
         .map(|s| ImageEntry {
-            language: s.labels.get(LABEL_IMAGE).and_then(|l| Language::parse(l)),
+            name: s
+                .labels
+                .get(LABEL_IMAGE)
+                .and_then(|l| ImageName::parse(l).ok()),
             context_hash: s.labels.get(LABEL_CONTEXT_HASH).cloned(),
             tags: s.tags,
             id: s.id,
@@ -71,10 +74,10 @@ pub async fn crucible_images(docker: &Docker) -> Result<Vec<ImageEntry>, ImagesE
 
 /// The state of each selected image: its `latest` against the hash of the current sources.
 pub async fn list(docker: &Docker, set: &ImageSet) -> Result<Vec<ImageStatus>, ImagesError> {
-    let current: HashMap<Language, String> = match base_image_id(docker, set.base_ref()).await? {
+    let current: HashMap<ImageName, String> = match base_image_id(docker, set.base_ref()).await? {
         Some(base_id) => prepare_images(set, &base_id)?
             .into_iter()
-            .map(|p| (p.language(), p.hash))
+            .map(|p| (p.dir.name, p.hash))
             .collect(),
         None => HashMap::new(),
     };
@@ -83,13 +86,12 @@ pub async fn list(docker: &Docker, set: &ImageSet) -> Result<Vec<ImageStatus>, I
         .dirs()?
         .into_iter()
         .map(|dir| {
-            let lang = dir.language;
-            let latest_tag = naming::latest_tag(lang);
+            let latest_tag = naming::latest_tag(&dir.name);
             let latest = images
                 .iter()
                 .find(|i| i.tags.contains(&latest_tag))
                 .cloned();
-            let current_hash = current.get(&lang).cloned();
+            let current_hash = current.get(&dir.name).cloned();
             let state = match (&latest, &current_hash) {
                 (None, _) => ImageState::Missing,
                 (Some(_), None) => ImageState::Unknown,
@@ -99,7 +101,7 @@ pub async fn list(docker: &Docker, set: &ImageSet) -> Result<Vec<ImageStatus>, I
                 (Some(_), Some(_)) => ImageState::Stale,
             };
             ImageStatus {
-                language: lang,
+                name: dir.name,
                 current_hash,
                 latest,
                 state,

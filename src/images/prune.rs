@@ -2,10 +2,10 @@
 use super::base::base_image_id;
 use super::error::ImagesError;
 use super::list::{ImageEntry, crucible_images};
+use super::naming::ImageName;
 use super::prepare::prepare_images;
 use super::spec::ImageSet;
 use crate::docker::{self, Docker};
-use crate::task::Language;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
@@ -16,7 +16,7 @@ pub struct PruneOutcome {
     pub kept: Vec<String>,
 }
 
-/// Remove every crucible image of the selected languages whose context hash is not the current one.
+/// Remove every crucible image of the selected names whose context hash is not the current one.
 /// Images in use by a container make this fail (nothing is forced).
 pub async fn prune(docker: &Docker, set: &ImageSet) -> Result<PruneOutcome, ImagesError> {
     let base_ref = set.base_ref();
@@ -27,14 +27,15 @@ pub async fn prune(docker: &Docker, set: &ImageSet) -> Result<PruneOutcome, Imag
                 "base image {base_ref} is missing, so the current images cannot be told apart from old ones; build it first (`crucible images build`)"
             ),
         })?;
-    let current: HashMap<Language, String> = prepare_images(set, &base_id)?
+    let current: HashMap<ImageName, String> = prepare_images(set, &base_id)?
         .into_iter()
-        .map(|p| (p.language(), p.hash))
+        .filter(|p| p.selected)
+        .map(|p| (p.dir.name, p.hash))
         .collect();
     let mut outcome = PruneOutcome::default();
     for image in crucible_images(docker).await? {
-        let Some(lang) = image.language else { continue };
-        let Some(current_hash) = current.get(&lang) else {
+        let Some(name) = &image.name else { continue };
+        let Some(current_hash) = current.get(name) else {
             continue; // not selected (--only)
         };
         if image.context_hash.as_ref() == Some(current_hash) {
