@@ -16,7 +16,7 @@ demo: docker images
 	$(CRUCIBLE) run --tasks tasks --candidates tasks/_candidates --store $(STORE)
 
 ## Format, lint, then every test against the real daemon.
-test: docker images lint chromium
+test: docker images lint chromium bench-python
 	@command -v cargo-nextest >/dev/null || $(CARGO) install cargo-nextest --locked
 	$(CARGO) nextest run --workspace --no-fail-fast
 
@@ -54,8 +54,9 @@ bench-quick: docker images bench-python
 	$(CARGO) build --release --locked --bins
 	./target/release/crucible-bench --quick
 
-# The floor runs the tests with the host's python3 and pytest: Debian's, like the images', when
-# we can install it (otherwise whatever python3 with pytest is on PATH).
+# The floor (and the call-boundary harness's host tests) run with the host's python3 and pytest:
+# Debian's, like the images', when we can install it (otherwise whatever python3 with pytest is
+# on PATH).
 bench-python:
 	@if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import pytest' 2>/dev/null \
 	    && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
