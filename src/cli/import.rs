@@ -1,7 +1,7 @@
 //! `crucible import humaneval|humaneval-x|mbpp|codeforces-io <file> --out DIR [--language L]`
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
-use crucible::suites::{Suite, import};
+use crucible::suites::{JudgeKind, Suite, import_judged};
 use crucible::task::Language;
 use std::path::PathBuf;
 
@@ -31,6 +31,17 @@ pub struct ImportArgs {
     /// (`humaneval_<lang>.jsonl.gz`). codeforces-io: c, cpp, python, comma-separated (default all).
     #[arg(long)]
     pub language: Option<String>,
+    /// How Python problems are judged: `calls` runs the tests in a trusted process that calls the
+    /// candidate across a process boundary (forgery-proof); `in-process` runs them in the
+    /// candidate's own process, as the suites' own harnesses do.
+    #[arg(long, value_enum, default_value = "calls")]
+    pub judge: JudgeArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum JudgeArg {
+    Calls,
+    InProcess,
 }
 
 /// Exit code: 0 when every line was imported, 1 when some lines were skipped (listed on stderr).
@@ -41,7 +52,11 @@ pub fn run(args: ImportArgs) -> anyhow::Result<i32> {
         SuiteArg::HumanevalX => Suite::HumanEvalX(humaneval_x_language(&args)?),
         SuiteArg::CodeforcesIo => return import_codeforces_io(&args),
     };
-    let summary = import(suite, &args.file, &args.out)
+    let judge = match args.judge {
+        JudgeArg::Calls => JudgeKind::Calls,
+        JudgeArg::InProcess => JudgeKind::InProcess,
+    };
+    let summary = import_judged(suite, &args.file, &args.out, judge)
         .with_context(|| format!("importing {} from {}", suite.name(), args.file.display()))?;
     for e in &summary.errors {
         eprintln!("skipped {e}");

@@ -64,7 +64,7 @@ pub enum ImportError {
 /// Python problems judged across the process boundary ([`JudgeKind::Calls`]).
 /// Bad lines are collected in the summary (file:line and why), the rest is still imported.
 pub fn import(suite: Suite, input: &Path, out: &Path) -> Result<ImportSummary, ImportError> {
-    import_judged(suite, input, out, JudgeKind::default())
+    import_judged(suite, input, out, JudgeKind::Calls)
 }
 
 /// [`import`] with the judge of Python problems chosen (`crucible import --judge`).

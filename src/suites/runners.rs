@@ -35,17 +35,8 @@ pub struct PythonCase {
     pub file: String,
 }
 
-/// How an imported Python problem judges its candidate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum JudgeKind {
-    /// Tests in a trusted judge process, the candidate in another, calls across a pipe
-    /// (`src/harness/calls.py`): a candidate cannot forge a pass from inside the tests' process.
-    #[default]
-    Calls,
-    /// The old way: `tests/run.py` runs candidate and tests in one process (the candidate can
-    /// reach the tests' objects; kept for comparison with the suites' own harnesses).
-    InProcess,
-}
+/// How an imported Python problem judges its candidate: the task format's own choice.
+pub use crate::execution::JudgeKind;
 
 /// The harness spec of a `kind = "calls"` task (read by `calls.py`; visible to the candidate's
 /// process too, so it names hidden files but holds no test code).
