@@ -7,5 +7,5 @@ mod spec;
 
 pub use evidence::{Evidence, KillReason, ReportState};
 pub use executor::{Executor, InfraError, Ticket};
-pub use result::{CapturedOutput, ExecutionResult};
+pub use result::{CapturedOutput, CaseResult, ExecutionResult};
 pub use spec::{ExecutionSpec, Expectation, JUDGE_VERSION, JudgeKind, SplitJudge};

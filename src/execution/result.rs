@@ -1,4 +1,5 @@
 //! What one execution produced.
+use crate::cases::CaseVerdict;
 use crate::limits::Limits;
 use crate::testreport::TestCase;
 use crate::verdict::Verdict;
@@ -35,6 +36,25 @@ pub struct ExecutionResult {
     pub limits: Limits,
     pub runtime: Option<String>,
     pub container_id: Option<String>,
+    /// An I/O execution's cases as they ran (outputs as the harness captured them, bounded by
+    /// the output cap), in order; empty for other executions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<CaseResult>,
+}
+
+/// One I/O case as it ran and was judged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseResult {
+    pub name: String,
+    pub verdict: CaseVerdict,
+    /// Why, unless it passed (a wrong answer's first difference, a crash's last stderr line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub exit_code: Option<i64>,
+    pub signal: Option<i32>,
+    pub wall_ms: u64,
+    pub stdout: CapturedOutput,
+    pub stderr: CapturedOutput,
 }
 
 impl ExecutionResult {
@@ -63,6 +83,7 @@ impl ExecutionResult {
             limits: limits.clone(),
             runtime: None,
             container_id: None,
+            cases: Vec::new(),
         }
     }
 

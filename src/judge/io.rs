@@ -1,14 +1,46 @@
 //! The verdict of an I/O execution: the build, then every case judged against what the spec
 //! expects (the container never saw it). Pure, like the other rules.
-use super::rules::Judgement;
+use super::rules::{Judgement, signal_of};
 use crate::cases::{CaseRun, CaseVerdict, IoSpec, judge_case};
-use crate::execution::{Evidence, KillReason};
+use crate::execution::{CapturedOutput, CaseResult, Evidence, KillReason};
 use crate::limits::Limits;
 use crate::testreport::{TestCase, TestOutcome};
 use crate::verdict::Verdict;
 
-pub fn judge_io(e: &Evidence, io: &IoSpec, limits: &Limits) -> Judgement {
+/// The execution's judgement, and each case that ran with its verdict and outputs.
+pub fn judge_io(e: &Evidence, io: &IoSpec, limits: &Limits) -> (Judgement, Vec<CaseResult>) {
     let runs: &[CaseRun] = e.cases.as_ref().map_or(&[], |c| &c.runs);
+    let judgement = judge_cases(e, io, limits, runs);
+    let cases = io
+        .cases
+        .iter()
+        .zip(runs)
+        .map(|(case, run)| {
+            let (verdict, message) = judge_case(case, &io.compare, run);
+            CaseResult {
+                name: case.name.clone(),
+                verdict,
+                message,
+                exit_code: run.exit_code,
+                signal: run.exit_code.and_then(signal_of),
+                wall_ms: run.wall_ms,
+                stdout: captured(&run.stdout, run.stdout_total),
+                stderr: captured(&run.stderr, run.stderr_total),
+            }
+        })
+        .collect();
+    (judgement, cases)
+}
+
+fn captured(text: &str, total: u64) -> CapturedOutput {
+    CapturedOutput {
+        text: text.to_string(),
+        total_bytes: total,
+        truncated: total > text.len() as u64,
+    }
+}
+
+fn judge_cases(e: &Evidence, io: &IoSpec, limits: &Limits, runs: &[CaseRun]) -> Judgement {
     let judged: Vec<(CaseVerdict, Option<String>)> = io
         .cases
         .iter()
@@ -192,7 +224,6 @@ fn clip(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::cases::{CaseKill, CaseSpec, CasesEvidence, Compare};
-    use crate::execution::CapturedOutput;
     use std::collections::BTreeMap;
 
     fn io(n: usize) -> IoSpec {
@@ -238,7 +269,7 @@ mod tests {
     }
 
     fn judged(e: &Evidence, n: usize) -> Judgement {
-        judge_io(e, &io(n), &Limits::default())
+        judge_io(e, &io(n), &Limits::default()).0
     }
 
     #[test]

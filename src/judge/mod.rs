@@ -12,9 +12,12 @@ use crate::verdict::Verdict;
 
 /// Judge what an execution left behind against what its spec expects.
 pub fn conclude(spec: &ExecutionSpec, evidence: Evidence) -> ExecutionResult {
-    let judged = match &spec.expectation.io {
-        Some(cases) => io::judge_io(&evidence, cases, &spec.limits),
-        None => judge(&evidence, &spec.expectation, &spec.limits),
+    let (judged, cases) = match &spec.expectation.io {
+        Some(io) => io::judge_io(&evidence, io, &spec.limits),
+        None => (
+            judge(&evidence, &spec.expectation, &spec.limits),
+            Vec::new(),
+        ),
     };
     ExecutionResult {
         verdict: judged.verdict,
@@ -36,6 +39,7 @@ pub fn conclude(spec: &ExecutionSpec, evidence: Evidence) -> ExecutionResult {
         limits: spec.limits.clone(),
         runtime: evidence.runtime,
         container_id: evidence.container_id,
+        cases,
     }
 }
 
