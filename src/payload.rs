@@ -79,6 +79,22 @@ impl Payload {
         self.entries
     }
 
+    /// The content of the regular file at `path`, if the payload holds one.
+    pub fn file(&self, path: &str) -> Option<Vec<u8>> {
+        let mut archive = tar::Archive::new(self.bytes.as_slice());
+        for entry in archive.entries().ok()? {
+            let mut entry = entry.ok()?;
+            if entry.header().entry_type().is_file()
+                && entry.path_bytes().as_ref() == path.as_bytes()
+            {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut entry, &mut bytes).ok()?;
+                return Some(bytes);
+            }
+        }
+        None
+    }
+
     /// Build a payload from named files. The layering is the caller's: `layers` are applied in
     /// order, and a path present in two layers is refused rather than overwritten. Every entry
     /// is root's and read-only once unpacked; entries `hidden` says are the judge's alone

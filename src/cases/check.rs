@@ -23,6 +23,9 @@ fn matches(checker: Checker, c: &Compare, expected: &str, actual: &str) -> bool 
             e.lines().map(str::trim).eq(a.lines().map(str::trim))
                 || tokens_equal(e, a, |e, a| token_equal(e, a, c))
         }
+        Checker::Json => super::files::json_text_equal(expected, actual, c).is_ok(),
+        // The checker program decides, in an execution of its own (`judge_case`).
+        Checker::Custom => false,
     }
 }
 
@@ -118,6 +121,22 @@ mod tests {
             &[expected.to_string()],
             actual,
         )
+    }
+
+    #[test]
+    fn json_values_compare_integers_exactly_and_floats_within_tolerance() {
+        assert!(ok(Checker::Json, "[1, 2.5]", " [1,2.5000000001]\n"));
+        assert!(ok(Checker::Json, "3", "3.0"));
+        assert!(!ok(
+            Checker::Json,
+            "9223372030926249001",
+            "9223372030926249002"
+        ));
+        assert!(!ok(Checker::Json, "{\"a\": 1}", "{\"a\": 1} trailing"));
+        assert!(
+            !ok(Checker::Custom, "1", "1"),
+            "only the checker program accepts"
+        );
     }
 
     #[test]

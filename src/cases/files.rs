@@ -19,14 +19,17 @@ pub fn check_file(
             }
         }
         FileFormat::Csv => csv_equal(expected, actual, c),
-        FileFormat::Json => {
-            let e: serde_json::Value = serde_json::from_str(expected)
-                .map_err(|e| format!("the expected file is not JSON: {e}"))?;
-            let a: serde_json::Value =
-                serde_json::from_str(actual).map_err(|e| format!("not JSON: {e}"))?;
-            json_equal(&e, &a, c, "$")
-        }
+        FileFormat::Json => json_text_equal(expected, actual, c),
     }
+}
+
+/// Two JSON texts as values; `Err` says where they first differ.
+pub(super) fn json_text_equal(expected: &str, actual: &str, c: &Compare) -> Result<(), String> {
+    let e: serde_json::Value = serde_json::from_str(expected)
+        .map_err(|e| format!("the expected value is not JSON: {e}"))?;
+    let a: serde_json::Value =
+        serde_json::from_str(actual).map_err(|e| format!("not one JSON value: {e}"))?;
+    json_equal(&e, &a, c, "$")
 }
 
 fn csv_equal(expected: &str, actual: &str, c: &Compare) -> Result<(), String> {
@@ -105,6 +108,20 @@ fn json_equal(
         ))
     };
     match (e, a) {
+        // Integers exactly: a tolerance on 2^53 and beyond would accept a wrong answer.
+        (Value::Number(x), Value::Number(y)) if x.is_i64() || x.is_u64() => {
+            if y.is_f64()
+                && x.as_f64()
+                    .zip(y.as_f64())
+                    .is_some_and(|(x, y)| close(x, y, c))
+                || (x.as_i64().is_some() && x.as_i64() == y.as_i64())
+                || (x.as_u64().is_some() && x.as_u64() == y.as_u64())
+            {
+                Ok(())
+            } else {
+                differ()
+            }
+        }
         (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
             (Some(x), Some(y)) if close(x, y, c) => Ok(()),
             _ => differ(),

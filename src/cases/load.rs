@@ -20,6 +20,8 @@ pub struct LoadedCase {
     pub expected_files: BTreeMap<String, ExpectedFile>,
     pub timeout: Option<Duration>,
     pub checker: Option<Checker>,
+    /// A function-call case: stdin is the call as JSON, the expected stdout its value.
+    pub function_call: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -188,6 +190,7 @@ fn from_dir(dir: &Path) -> Result<Vec<LoadedCase>, CaseError> {
             expected_files: BTreeMap::new(),
             timeout: None,
             checker: None,
+            function_call: false,
             name,
         });
     }
@@ -250,7 +253,14 @@ fn from_jsonl(path: &Path) -> Result<Vec<LoadedCase>, CaseError> {
             path: path.to_path_buf(),
             message: format!("line {}: {message}", i + 1),
         };
-        let c: JsonCase = serde_json::from_str(line).map_err(|e| invalid(e.to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| invalid(e.to_string()))?;
+        if value.get("call").is_some() {
+            let c: CallCase = serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
+            cases.push(call_case(c, cases.len()).map_err(invalid)?);
+            continue;
+        }
+        let c: JsonCase = serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
         if let Some(p) = c
             .file_compare
             .keys()
@@ -289,9 +299,55 @@ fn from_jsonl(path: &Path) -> Result<Vec<LoadedCase>, CaseError> {
                 .collect(),
             timeout,
             checker: c.checker,
+            function_call: false,
         });
     }
     Ok(cases)
+}
+
+/// `{"call": "f", "args": [...], "kwargs": {...}, "expected": value}`: the value the function
+/// must return, compared as JSON (numbers within tolerance, integers exactly).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallCase {
+    name: Option<String>,
+    call: String,
+    #[serde(default)]
+    args: Vec<serde_json::Value>,
+    #[serde(default)]
+    kwargs: serde_json::Map<String, serde_json::Value>,
+    expected: serde_json::Value,
+    timeout: Option<String>,
+}
+
+fn call_case(c: CallCase, index: usize) -> Result<LoadedCase, String> {
+    let identifier = |s: &str| {
+        !s.is_empty()
+            && !s.starts_with(|ch: char| ch.is_ascii_digit())
+            && s.chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '$')
+    };
+    if !identifier(&c.call) {
+        return Err(format!("call `{}` is not a function name", c.call));
+    }
+    let timeout = match &c.timeout {
+        Some(t) => Some(parse_duration(t).map_err(|e| format!("timeout: {e}"))?),
+        None => None,
+    };
+    let request = serde_json::json!({"call": c.call, "args": c.args, "kwargs": c.kwargs});
+    Ok(LoadedCase {
+        name: c
+            .name
+            .unwrap_or_else(|| format!("{}-{}", c.call, index + 1)),
+        stdin: request.to_string().into_bytes(),
+        args: Vec::new(),
+        files: BTreeMap::new(),
+        expected_stdout: vec![c.expected.to_string()],
+        expected_files: BTreeMap::new(),
+        timeout,
+        checker: Some(Checker::Json),
+        function_call: true,
+    })
 }
 
 #[cfg(test)]
@@ -370,6 +426,39 @@ mod tests {
             (
                 r#"{"name":"a","expected_stdout":"1","file_compare":{"x":"csv"}}"#,
                 "not in expected_files",
+            ),
+        ] {
+            std::fs::write(&f, bad).unwrap();
+            let e = load_cases(&f).unwrap_err().to_string();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
+        std::fs::write(
+            &f,
+            concat!(
+                r#"{"call": "f", "args": [1, [2]], "kwargs": {"k": null}, "expected": {"a": 1.5}}"#,
+                "\n",
+                r#"{"name": "g", "call": "g", "expected": 3, "timeout": "2s"}"#
+            ),
+        )
+        .unwrap();
+        let calls = load_cases(&f).unwrap();
+        assert_eq!(calls[0].name, "f-1");
+        assert_eq!(
+            String::from_utf8(calls[0].stdin.clone()).unwrap(),
+            r#"{"args":[1,[2]],"call":"f","kwargs":{"k":null}}"#
+        );
+        assert_eq!(calls[0].expected_stdout, [r#"{"a":1.5}"#]);
+        assert_eq!(calls[0].checker, Some(Checker::Json));
+        assert!(calls[1].function_call && calls[1].timeout == Some(Duration::from_secs(2)));
+        for (bad, says) in [
+            (
+                r#"{"call": "os.system", "expected": 1}"#,
+                "not a function name",
+            ),
+            (r#"{"call": "f"}"#, "expected"),
+            (
+                r#"{"call": "f", "expected": 1, "stdin": ""}"#,
+                "unknown field",
             ),
         ] {
             std::fs::write(&f, bad).unwrap();

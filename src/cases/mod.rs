@@ -10,7 +10,7 @@ mod outcome;
 pub use check::{check_stdout, first_difference};
 pub use files::check_file;
 pub use load::{CaseError, LoadedCase, load_cases};
-pub use outcome::{CaseVerdict, judge_case};
+pub use outcome::{CaseVerdict, checker_failure, judge_case};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -28,6 +28,11 @@ pub enum Checker {
     Tokens,
     /// ExecEval's convention: equal stripped lines, else tokens with numbers within tolerance.
     Numbers,
+    /// stdout is one JSON value, compared as values (numbers within tolerance, integers
+    /// exactly); what function-call cases print.
+    Json,
+    /// The task's own checker program (`IoSpec::custom_checker`) decides.
+    Custom,
 }
 
 /// How an expected output file is compared.
@@ -81,8 +86,36 @@ pub struct IoSpec {
     pub stop_at_first_failure: bool,
     pub compare: Compare,
     pub cases: Vec<CaseSpec>,
+    /// The program that judges the cases whose checker is `custom`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_checker: Option<CustomChecker>,
 }
 
+/// A task's own checker program, testlib's convention: `<run> input output answer` (the case's
+/// stdin, the candidate's stdout, the first accepted output), run in an execution of its own
+/// after the candidate's, so that nothing of the candidate's can reach it. Exit 0 accepts, 1 or
+/// 2 rejects (the first line of its stderr, else stdout, says why); any other ending means the
+/// checker failed, and the execution is an `error`, never a pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomChecker {
+    pub image: String,
+    /// Its files (source, data), by path in its working directory.
+    pub files: BTreeMap<String, String>,
+    pub build: Option<Vec<String>>,
+    /// argv; the three paths are appended.
+    pub run: Vec<String>,
+    /// Per checked case.
+    pub timeout_ms: u64,
+}
+
+/// What the checker's own execution left behind.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CheckerEvidence {
+    /// Why it could not judge every case it was given (its build failed, it was cut short…).
+    pub failure: Option<String>,
+    /// Its run of each case it judged: (index of the case in the spec, the run).
+    pub runs: Vec<(usize, CaseRun)>,
+}
 /// One case as the spec carries it: its inputs are payload files, its expectations stay here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseSpec {
@@ -154,4 +187,7 @@ pub struct CasesEvidence {
     pub build_failed: bool,
     /// One per case that ran, in order; cases after them did not run.
     pub runs: Vec<CaseRun>,
+    /// The custom checker's verdicts on the cases that need them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checker: Option<CheckerEvidence>,
 }

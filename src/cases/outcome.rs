@@ -1,7 +1,9 @@
 //! One case's verdict from what the harness measured and what the case expects.
 use super::check::clip;
+use super::files::json_text_equal;
 use super::{
-    CaseKill, CaseRun, CaseSpec, Compare, OutputFile, check_file, check_stdout, first_difference,
+    CaseKill, CaseRun, CaseSpec, Checker, Compare, OutputFile, check_file, check_stdout,
+    first_difference,
 };
 use serde::{Deserialize, Serialize};
 
@@ -34,11 +36,14 @@ impl CaseVerdict {
 }
 
 /// The case's verdict and, unless it passed, one line on why (a wrong answer's first
-/// difference, a runtime error's exit status and last line of stderr).
+/// difference, a runtime error's exit status and last line of stderr). `check` is the custom
+/// checker's run of this case, when its checker is `custom` and the checker got to it; without
+/// it such a case is `not_run` (the execution's judgement says why).
 pub fn judge_case(
     case: &CaseSpec,
     compare: &Compare,
     run: &CaseRun,
+    check: Option<&CaseRun>,
 ) -> (CaseVerdict, Option<String>) {
     let secs = case.timeout_ms as f64 / 1000.0;
     match run.killed_for {
@@ -82,10 +87,26 @@ pub fn judge_case(
         None => return (CaseVerdict::RuntimeError, Some("no exit status".into())),
     }
     let checker = case.checker.unwrap_or(compare.checker);
-    if !case.expected_stdout.is_empty()
+    if checker == Checker::Custom {
+        match check.map(checker_says) {
+            Some(Ok(())) => {}
+            Some(Err(why)) => return (CaseVerdict::WrongAnswer, Some(why)),
+            None => {
+                return (
+                    CaseVerdict::NotRun,
+                    Some("the checker did not judge it".into()),
+                );
+            }
+        }
+    } else if !case.expected_stdout.is_empty()
         && !check_stdout(checker, compare, &case.expected_stdout, &run.stdout)
     {
-        let mut why = first_difference(&case.expected_stdout[0], &run.stdout);
+        let mut why = match checker {
+            Checker::Json => json_text_equal(&case.expected_stdout[0], &run.stdout, compare)
+                .err()
+                .unwrap_or_default(),
+            _ => first_difference(&case.expected_stdout[0], &run.stdout),
+        };
         if case.expected_stdout.len() > 1 {
             why = format!(
                 "{why} (none of {} accepted outputs)",
@@ -111,6 +132,43 @@ pub fn judge_case(
         );
     }
     (CaseVerdict::Passed, None)
+}
+
+/// Exit codes of a testlib checker: 0 accepted, 1 wrong answer, 2 presentation error.
+const CHECKER_REJECTS: [i64; 2] = [1, 2];
+
+/// A checker's run of a case: accepted, or rejected with its words. A checker that crashed or
+/// was killed never accepts (`checker_failure` makes the execution an error).
+fn checker_says(run: &CaseRun) -> Result<(), String> {
+    if checker_failure(run).is_some() {
+        return Err("the checker failed on this case".into());
+    }
+    if run.exit_code == Some(0) {
+        return Ok(());
+    }
+    let words = [&run.stderr, &run.stdout]
+        .into_iter()
+        .find_map(|t| t.lines().map(str::trim).find(|l| !l.is_empty()));
+    Err(words.map_or_else(|| "the checker rejected the output".into(), clip))
+}
+
+/// Why a checker's run of a case is not a judgement (crash, limit, unknown exit code).
+pub fn checker_failure(run: &CaseRun) -> Option<String> {
+    match (run.killed_for, run.oom_killed, run.exit_code) {
+        (Some(CaseKill::Timeout), _, _) => Some("it passed its time limit".into()),
+        (Some(CaseKill::Output), _, _) => Some("its output passed the cap".into()),
+        (None, true, _) => Some("the kernel OOM killer fired".into()),
+        (None, false, Some(rc)) if rc == 0 || CHECKER_REJECTS.contains(&rc) => None,
+        (None, false, rc) => {
+            let last = run.stderr.lines().rev().find(|l| !l.trim().is_empty());
+            Some(format!(
+                "it ended with {}{}",
+                rc.map_or("no exit status".to_string(), |rc| format!("exit code {rc}")),
+                last.map(|l| format!(": {}", clip(l.trim())))
+                    .unwrap_or_default()
+            ))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -141,19 +199,19 @@ mod tests {
     }
 
     fn verdict(case: &CaseSpec, run: &CaseRun) -> CaseVerdict {
-        judge_case(case, &Compare::default(), run).0
+        judge_case(case, &Compare::default(), run, None).0
     }
 
     #[test]
     fn each_case_verdict() {
         assert_eq!(verdict(&case(), &ran("3")), CaseVerdict::Passed);
-        let (v, why) = judge_case(&case(), &Compare::default(), &ran("4\n"));
+        let (v, why) = judge_case(&case(), &Compare::default(), &ran("4\n"), None);
         assert_eq!(v, CaseVerdict::WrongAnswer);
         assert_eq!(why.unwrap(), "line 1: expected `3`, got `4`");
         let mut crashed = ran("3\n");
         crashed.exit_code = Some(139);
         crashed.stderr = "boom\n\n".into();
-        let (v, why) = judge_case(&case(), &Compare::default(), &crashed);
+        let (v, why) = judge_case(&case(), &Compare::default(), &crashed, None);
         assert_eq!(v, CaseVerdict::RuntimeError);
         assert_eq!(why.unwrap(), "killed by signal 11: boom");
         let mut slow = ran("3\n");
@@ -188,7 +246,7 @@ mod tests {
         assert_eq!(verdict(&c, &r), CaseVerdict::Passed);
         r.files
             .insert("out.json".into(), OutputFile::Present("[1,3]".into()));
-        let (_, why) = judge_case(&c, &Compare::default(), &r);
+        let (_, why) = judge_case(&c, &Compare::default(), &r, None);
         assert!(why.unwrap().starts_with("file `out.json`: $[1]"));
         r.files.insert("out.json".into(), OutputFile::TooLarge);
         assert_eq!(verdict(&c, &r), CaseVerdict::WrongAnswer);

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a judging rule changes: it is part of every execution key, so a fix to the
 /// judge re-runs what it could have judged differently instead of keeping stale verdicts.
-pub const JUDGE_VERSION: u32 = 3;
+pub const JUDGE_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExecutionSpec {

@@ -1,7 +1,7 @@
 //! The verdict of an I/O execution: the build, then every case judged against what the spec
 //! expects (the container never saw it). Pure, like the other rules.
 use super::rules::{Judgement, signal_of};
-use crate::cases::{CaseRun, CaseVerdict, IoSpec, judge_case};
+use crate::cases::{CaseRun, CaseVerdict, IoSpec, checker_failure, judge_case};
 use crate::execution::{CapturedOutput, CaseResult, Evidence, KillReason};
 use crate::limits::Limits;
 use crate::testreport::{TestCase, TestOutcome};
@@ -10,26 +10,35 @@ use crate::verdict::Verdict;
 /// The execution's judgement, and each case that ran with its verdict and outputs.
 pub fn judge_io(e: &Evidence, io: &IoSpec, limits: &Limits) -> (Judgement, Vec<CaseResult>) {
     let runs: &[CaseRun] = e.cases.as_ref().map_or(&[], |c| &c.runs);
-    let judgement = judge_cases(e, io, limits, runs);
+    let checker = e.cases.as_ref().and_then(|c| c.checker.as_ref());
+    let check_of =
+        |i: usize| checker.and_then(|c| c.runs.iter().find(|(j, _)| *j == i).map(|(_, run)| run));
+    let judged: Vec<(CaseVerdict, Option<String>)> = io
+        .cases
+        .iter()
+        .enumerate()
+        .map(|(i, case)| match runs.get(i) {
+            Some(run) => judge_case(case, &io.compare, run, check_of(i)),
+            None => (CaseVerdict::NotRun, None),
+        })
+        .collect();
     let cases = io
         .cases
         .iter()
         .zip(runs)
-        .map(|(case, run)| {
-            let (verdict, message) = judge_case(case, &io.compare, run);
-            CaseResult {
-                name: case.name.clone(),
-                verdict,
-                message,
-                exit_code: run.exit_code,
-                signal: run.exit_code.and_then(signal_of),
-                wall_ms: run.wall_ms,
-                stdout: captured(&run.stdout, run.stdout_total),
-                stderr: captured(&run.stderr, run.stderr_total),
-            }
+        .zip(&judged)
+        .map(|((case, run), (verdict, message))| CaseResult {
+            name: case.name.clone(),
+            verdict: *verdict,
+            message: message.clone(),
+            exit_code: run.exit_code,
+            signal: run.exit_code.and_then(signal_of),
+            wall_ms: run.wall_ms,
+            stdout: captured(&run.stdout, run.stdout_total),
+            stderr: captured(&run.stderr, run.stderr_total),
         })
         .collect();
-    (judgement, cases)
+    (judge_cases(e, io, limits, runs, &judged), cases)
 }
 
 fn captured(text: &str, total: u64) -> CapturedOutput {
@@ -40,20 +49,45 @@ fn captured(text: &str, total: u64) -> CapturedOutput {
     }
 }
 
-fn judge_cases(e: &Evidence, io: &IoSpec, limits: &Limits, runs: &[CaseRun]) -> Judgement {
-    let judged: Vec<(CaseVerdict, Option<String>)> = io
+/// Why the custom checker could not judge: its execution failed, or it failed on a case, or it
+/// never judged a case that needed it. The task's fault, never the candidate's pass.
+fn checker_broke(
+    e: &Evidence,
+    io: &IoSpec,
+    judged: &[(CaseVerdict, Option<String>)],
+) -> Option<String> {
+    let checker = e.cases.as_ref().and_then(|c| c.checker.as_ref());
+    if let Some(why) = checker.and_then(|c| c.failure.clone()) {
+        return Some(why);
+    }
+    let on_case = checker.and_then(|c| {
+        c.runs.iter().find_map(|(i, run)| {
+            let name = &io.cases.get(*i)?.name;
+            checker_failure(run).map(|why| format!("on case `{name}` {why}"))
+        })
+    });
+    if on_case.is_some() {
+        return on_case;
+    }
+    let unjudged = io
         .cases
         .iter()
-        .enumerate()
-        .map(|(i, case)| match runs.get(i) {
-            Some(run) => judge_case(case, &io.compare, run),
-            None => (CaseVerdict::NotRun, None),
-        })
-        .collect();
+        .zip(judged)
+        .find(|(_, (v, why))| *v == CaseVerdict::NotRun && why.is_some());
+    unjudged.map(|(c, _)| format!("it did not judge case `{}`", c.name))
+}
+
+fn judge_cases(
+    e: &Evidence,
+    io: &IoSpec,
+    limits: &Limits,
+    runs: &[CaseRun],
+    judged: &[(CaseVerdict, Option<String>)],
+) -> Judgement {
     let tests: Vec<TestCase> = io
         .cases
         .iter()
-        .zip(&judged)
+        .zip(judged)
         .map(|(case, (v, why))| TestCase {
             name: case.name.clone(),
             outcome: match v {
@@ -158,10 +192,16 @@ fn judge_cases(e: &Evidence, io: &IoSpec, limits: &Limits, runs: &[CaseRun]) -> 
             ),
         );
     }
+    if let Some(why) = checker_broke(e, io, judged) {
+        return verdict(
+            Verdict::Error,
+            format!("the task's checker could not judge: {why}"),
+        );
+    }
     let named = |v: CaseVerdict| {
         io.cases
             .iter()
-            .zip(&judged)
+            .zip(judged)
             .find(|(_, (x, _))| *x == v)
             .map(|(c, (_, why))| format!("`{}` ({})", c.name, why.as_deref().unwrap_or("")))
     };
@@ -173,7 +213,7 @@ fn judge_cases(e: &Evidence, io: &IoSpec, limits: &Limits, runs: &[CaseRun]) -> 
         let first = io
             .cases
             .iter()
-            .zip(&judged)
+            .zip(judged)
             .find(|(_, (v, _))| matches!(v, CaseVerdict::WrongAnswer | CaseVerdict::RuntimeError))
             .map(|(c, (v, why))| {
                 format!(
@@ -232,6 +272,7 @@ mod tests {
             run: vec!["/tmp/prog".into()],
             stop_at_first_failure: false,
             compare: Compare::default(),
+            custom_checker: None,
             cases: (0..n)
                 .map(|i| CaseSpec {
                     name: format!("c{i}"),
@@ -263,6 +304,7 @@ mod tests {
             cases: Some(CasesEvidence {
                 build_failed: false,
                 runs,
+                checker: None,
             }),
             ..Default::default()
         }

@@ -277,6 +277,7 @@ impl Reply {
             cases: self.cases.map(|runs| CasesEvidence {
                 build_failed: self.build_failed,
                 runs,
+                checker: None,
             }),
             ..Default::default()
         }
@@ -431,6 +432,7 @@ mod tests {
             run: vec!["/tmp/prog".into()],
             stop_at_first_failure: false,
             compare: Compare::default(),
+            custom_checker: None,
             cases: vec![CaseSpec {
                 name: "1".into(),
                 stdin: ".crucible/cases/0000.in".into(),

@@ -1,8 +1,10 @@
 //! The local Docker executor: a `Host` and one backend, fixed when it is built.
+use super::checker_stage;
 use super::fresh::Fresh;
 use super::host::Host;
 use super::policy::SandboxPolicy;
 use super::reuse::Reuse;
+use crate::cases::CheckerEvidence;
 use crate::docker::{self, Docker, DockerError};
 use crate::execution::{Evidence, ExecutionResult, ExecutionSpec, Executor, InfraError, Ticket};
 use std::sync::Arc;
@@ -55,6 +57,18 @@ impl Sandbox {
         })
     }
 
+    async fn execute_one(
+        &self,
+        ticket: Ticket,
+        spec: &ExecutionSpec,
+    ) -> Result<Evidence, InfraError> {
+        let ran = match &self.engine {
+            Engine::Fresh(fresh) => fresh.execute(&self.host, ticket, spec).await,
+            Engine::Reuse(reuse) => reuse.execute(&self.host, spec).await,
+        };
+        ran.map_err(|e| InfraError::new(e.to_string()))
+    }
+
     pub fn docker(&self) -> &Docker {
         &self.host.docker
     }
@@ -89,11 +103,26 @@ impl Executor for Sandbox {
     }
 
     async fn execute(&self, ticket: Ticket, spec: &ExecutionSpec) -> Result<Evidence, InfraError> {
-        let ran = match &self.engine {
-            Engine::Fresh(fresh) => fresh.execute(&self.host, ticket, spec).await,
-            Engine::Reuse(reuse) => reuse.execute(&self.host, spec).await,
-        };
-        ran.map_err(|e| InfraError::new(e.to_string()))
+        let mut evidence = self.execute_one(ticket, spec).await?;
+        // A task's own checker program judges in an execution of its own (docs/io-tasks.md).
+        let stage = checker_stage::plan(spec, &evidence);
+        if let Some(cases) = evidence.cases.as_mut() {
+            match stage {
+                Ok(None) => {}
+                Ok(Some(stage)) => {
+                    let ticket = self.next_ticket.fetch_add(1, Ordering::Relaxed);
+                    let checked = self.execute_one(ticket, &stage.spec).await?;
+                    cases.checker = Some(stage.evidence(checked));
+                }
+                Err(why) => {
+                    cases.checker = Some(CheckerEvidence {
+                        failure: Some(why),
+                        runs: Vec::new(),
+                    })
+                }
+            }
+        }
+        Ok(evidence)
     }
 
     async fn abort_all(&self) -> usize {

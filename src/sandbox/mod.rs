@@ -1,6 +1,7 @@
 //! The local Docker sandbox: one payload, one hardened container running the trusted harness,
 //! evidence back. `local` is the executor; `harness` says how an execution becomes a container;
 //! `fresh` and `reuse` are its two backends.
+mod checker_stage;
 mod fresh;
 pub mod gc;
 mod harness;

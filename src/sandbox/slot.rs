@@ -188,7 +188,11 @@ impl Slot {
                 self.failed("its harness reported more cases than were sent"),
             ));
         };
-        let passed = judge_case(case, &io.compare, &run).0 == CaseVerdict::Passed;
+        // A case the custom checker has yet to judge (`not_run` here) does not stop the rest.
+        let passed = matches!(
+            judge_case(case, &io.compare, &run, None).0,
+            CaseVerdict::Passed | CaseVerdict::NotRun
+        );
         self.cases.push(run);
         if io.stop_at_first_failure {
             let answer: &[u8] = if passed { b"GO\n" } else { b"STOP\n" };
@@ -213,6 +217,7 @@ impl Slot {
         spec.expectation.io.as_ref().map(|_| CasesEvidence {
             build_failed: false,
             runs: std::mem::take(&mut self.cases),
+            checker: None,
         })
     }
 

@@ -1,7 +1,7 @@
 //! A task: `tasks/<id>/task.toml` plus the task's own files (tests, fixtures) and a reference
 //! solution under `reference/`.
 use super::language::Language;
-use crate::cases::{Checker, Compare, DEFAULT_TOLERANCE, LoadedCase, load_cases};
+use crate::cases::{Checker, Compare, CustomChecker, DEFAULT_TOLERANCE, LoadedCase, load_cases};
 use crate::execution::JudgeKind;
 use crate::limits::{Limits, parse_bytes, parse_duration};
 use crate::testreport::ReportFormat;
@@ -71,7 +71,28 @@ pub struct IoFile {
     pub case_timeout: Option<String>,
     #[serde(default)]
     pub stop_at_first_failure: bool,
+    /// The program that judges the cases whose checker is `custom`.
+    pub custom_checker: Option<CustomCheckerFile>,
 }
+
+/// `[io.custom_checker]`: a checker program among the task's files (docs/io-tasks.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomCheckerFile {
+    /// Task files, or directories ending in `/`: the checker's, never sent to the candidate.
+    pub files: Vec<String>,
+    /// Default: the task's language (and image).
+    pub language: Option<String>,
+    /// Shell command run once before the checks (default per language, on the first file).
+    pub build: Option<String>,
+    /// Shell command of one check; input, output and answer paths follow (default per language).
+    pub run: Option<String>,
+    /// Each check's limit (default 10s).
+    pub timeout: Option<String>,
+}
+
+/// Where the function-call runners are put in the payload (`[io]` cases with `call`).
+pub const CALL_RUNNER_DIR: &str = ".crucible";
 
 /// A loaded I/O task's cases and how they run.
 #[derive(Debug, Clone)]
@@ -83,6 +104,9 @@ pub struct IoTask {
     /// Every case's limit, its own or the task's.
     pub case_timeouts: Vec<Duration>,
     pub cases: Vec<LoadedCase>,
+    pub custom_checker: Option<CustomChecker>,
+    /// The cases are function calls: the language's call runner goes into the payload.
+    pub function_calls: bool,
 }
 
 /// `[judge]`: `kind = "calls"` runs the tests in a trusted process that calls the candidate's
@@ -233,6 +257,10 @@ impl Task {
                 // The expected outputs stay with crucible: no case file is ever a payload file.
                 let root = io_file.cases.trim_end_matches('/');
                 files.retain(|f, _| f != root && !f.starts_with(&format!("{root}/")));
+                // Nor is the checker's: it is the judge's, and may hold answers.
+                if let Some(checker) = &io.custom_checker {
+                    files.retain(|f, _| !checker.files.contains_key(f));
+                }
                 if file.limits.timeout.is_none() {
                     // The run's default covers the build; every case adds its own limit.
                     limits.timeout += io.case_timeouts.iter().sum::<Duration>();
@@ -412,13 +440,51 @@ fn load_io(
             }
         }
     }
-    let (default_build, default_run) = io_defaults(language, &file.candidate.files, files);
+    let function_calls = cases.iter().any(|c| c.function_call);
+    if function_calls && !cases.iter().all(|c| c.function_call) {
+        return Err("io.cases mixes function-call cases with stdin cases".into());
+    }
+    let (default_build, default_run) = if function_calls {
+        let module = file.candidate.files.first().cloned().unwrap_or_default();
+        match language {
+            Language::Python => (
+                None,
+                Some(format!("python3 -I {CALL_RUNNER_DIR}/call.py {module}")),
+            ),
+            Language::Node => (
+                None,
+                Some(format!("node {CALL_RUNNER_DIR}/call.js ./{module}")),
+            ),
+            other => {
+                return Err(format!(
+                    "function-call cases are built for python and node tasks, not {}",
+                    other.as_str()
+                ));
+            }
+        }
+    } else {
+        io_defaults(language, &file.candidate.files, files)
+    };
     let run = io
         .run
         .clone()
         .or(default_run)
         .ok_or_else(|| format!("io.run is needed: {} has no default", language.as_str()))?;
+    let uses_custom =
+        io.checker == Checker::Custom || cases.iter().any(|c| c.checker == Some(Checker::Custom));
+    let custom_checker = match (&io.custom_checker, uses_custom) {
+        (Some(c), true) => Some(load_custom_checker(c, file, language, files)?),
+        (None, false) => None,
+        (None, true) => {
+            return Err("checker = \"custom\" needs an [io.custom_checker] table".into());
+        }
+        (Some(_), false) => {
+            return Err("[io.custom_checker] is set but no case uses checker = \"custom\"".into());
+        }
+    };
     Ok(IoTask {
+        custom_checker,
+        function_calls,
         build: io.build.clone().or(default_build),
         run,
         compare: Compare {
@@ -434,6 +500,73 @@ fn load_io(
             .collect(),
         cases,
     })
+}
+
+/// The checker program's files (taken from the task's), image and commands.
+fn load_custom_checker(
+    c: &CustomCheckerFile,
+    file: &TaskFile,
+    task_language: Language,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> Result<CustomChecker, String> {
+    let language = match &c.language {
+        Some(l) => Language::parse(l)
+            .ok_or_else(|| format!("io.custom_checker.language `{l}` is not a language"))?,
+        None => task_language,
+    };
+    let image = if language == task_language {
+        file.image.clone().unwrap_or_else(|| language.image())
+    } else {
+        language.image()
+    };
+    let mut own = BTreeMap::new();
+    for named in &c.files {
+        let before = own.len();
+        for (path, bytes) in files
+            .iter()
+            .filter(|(p, _)| is_hidden(p, std::slice::from_ref(named)))
+        {
+            let text = String::from_utf8(bytes.clone())
+                .map_err(|_| format!("io.custom_checker: `{path}` is not UTF-8 text"))?;
+            own.insert(path.clone(), text);
+        }
+        if own.len() == before {
+            return Err(format!(
+                "io.custom_checker.files `{named}` names no file of the task"
+            ));
+        }
+    }
+    let sources: Vec<String> = own.keys().cloned().collect();
+    let (default_build, default_run) = io_defaults(language, &sources, files);
+    let run = c.run.clone().or(default_run).ok_or_else(|| {
+        format!(
+            "io.custom_checker.run is needed: {} has no default",
+            language.as_str()
+        )
+    })?;
+    let timeout = match &c.timeout {
+        Some(t) => parse_duration(t).map_err(|e| format!("io.custom_checker.timeout: {e}"))?,
+        None => Duration::from_secs(10),
+    };
+    Ok(CustomChecker {
+        image,
+        files: own,
+        build: c.build.clone().or(default_build).map(shell),
+        run: shell_with_args(&run),
+        timeout_ms: timeout.as_millis().max(1) as u64,
+    })
+}
+
+/// argv running `script` in the shell.
+pub fn shell(script: String) -> Vec<String> {
+    vec!["/bin/sh".to_string(), "-c".into(), script]
+}
+
+/// argv running `command` in the shell with the case's arguments following it as `"$@"`.
+pub fn shell_with_args(command: &str) -> Vec<String> {
+    let mut argv = shell(format!("{command} \"$@\""));
+    argv.push("crucible-case".into());
+    argv
 }
 
 /// The default build and run commands of an I/O task, from its language and candidate files.
@@ -673,6 +806,34 @@ mod tests {
                 "fuzzy",
             ),
             ("cpp", "solution.cpp", 2, "cases = \"missing\"", "io.cases"),
+            (
+                "cpp",
+                "solution.cpp",
+                2,
+                "cases = \"cases\"\nchecker = \"custom\"",
+                "needs an [io.custom_checker] table",
+            ),
+            (
+                "cpp",
+                "solution.cpp",
+                2,
+                "cases = \"cases\"\n[io.custom_checker]\nfiles = [\"check.py\"]",
+                "no case uses checker = \"custom\"",
+            ),
+            (
+                "cpp",
+                "solution.cpp",
+                2,
+                "cases = \"cases\"\nchecker = \"custom\"\n[io.custom_checker]\nfiles = [\"nope.py\"]",
+                "names no file of the task",
+            ),
+            (
+                "cpp",
+                "solution.cpp",
+                1,
+                "cases = \"calls.jsonl\"",
+                "python and node tasks",
+            ),
         ] {
             let d = scratch(
                 "checked",
@@ -682,12 +843,51 @@ mod tests {
                     ("cases/a.out", "1"),
                     ("cases/b.in", ""),
                     ("cases/b.out", "2"),
+                    ("check.py", "import sys"),
+                    ("calls.jsonl", r#"{"call": "f", "expected": 1}"#),
                 ],
             );
             let e = Task::load(&d, &Limits::default()).unwrap_err().to_string();
             assert!(e.contains(says), "{io}: {e}");
             std::fs::remove_dir_all(&d).unwrap();
         }
+    }
+
+    #[test]
+    fn a_custom_checker_takes_its_files_from_the_candidates_payload() {
+        let d = scratch(
+            "checker",
+            &[
+                (
+                    "task.toml",
+                    &toml(
+                        "python",
+                        "solution.py",
+                        1,
+                        "cases = \"cases\"\nchecker = \"custom\"\n[io.custom_checker]\nfiles = [\"judge/\"]\nlanguage = \"cpp\"\ntimeout = \"3s\"",
+                    ),
+                ),
+                ("cases/a.in", "1"),
+                ("cases/a.out", "1"),
+                ("judge/check.cpp", "int main(){}"),
+                ("data.txt", "public"),
+            ],
+        );
+        let t = Task::load(&d, &Limits::default()).unwrap();
+        assert_eq!(t.files.keys().collect::<Vec<_>>(), ["data.txt"]);
+        let c = t.io.as_ref().unwrap().custom_checker.as_ref().unwrap();
+        assert_eq!(c.image, Language::Cpp.image());
+        assert_eq!(c.files.keys().collect::<Vec<_>>(), ["judge/check.cpp"]);
+        assert_eq!(
+            c.build.as_ref().unwrap()[2],
+            "g++ -O2 -std=gnu++17 -o /tmp/prog judge/check.cpp"
+        );
+        assert_eq!(
+            c.run,
+            ["/bin/sh", "-c", "/tmp/prog \"$@\"", "crucible-case"]
+        );
+        assert_eq!(c.timeout_ms, 3000);
+        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]

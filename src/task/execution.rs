@@ -1,6 +1,6 @@
 //! A task plus a candidate's files → one execution spec: the payload, the commands, and what the
 //! execution is judged against.
-use super::definition::{IoTask, Task, is_hidden};
+use super::definition::{CALL_RUNNER_DIR, IoTask, Task, is_hidden, shell, shell_with_args};
 use crate::cases::{CaseSpec, IoSpec};
 use crate::execution::{ExecutionSpec, Expectation, JudgeKind, SplitJudge};
 use crate::sandbox::{Payload, PayloadError, PayloadLimits};
@@ -9,6 +9,9 @@ use std::collections::BTreeMap;
 /// The call-boundary harness (judge and worker), sent with every `judge.kind = "calls"` task.
 const CALLS_HARNESS: &str = include_str!("../harness/calls.py");
 const CALLS_HARNESS_PATH: &str = ".crucible/calls.py";
+/// The runners of function-call cases (`[io]`), run as the candidate.
+const CALL_PY: &str = include_str!("../harness/call.py");
+const CALL_JS: &str = include_str!("../harness/call.js");
 
 /// The candidate's files must be the task's candidate files (or below a candidate directory);
 /// anything that would land on a task file is refused by the payload builder.
@@ -109,15 +112,20 @@ fn io_spec(
             checker: case.checker,
         });
     }
+    if io.function_calls {
+        for (name, text) in [("call.py", CALL_PY), ("call.js", CALL_JS)] {
+            inputs.insert(
+                format!("{CALL_RUNNER_DIR}/{name}"),
+                text.as_bytes().to_vec(),
+            );
+        }
+    }
     let payload = Payload::from_layers(
         &[&task.files, &inputs, candidate],
         &PayloadLimits::default(),
         &|_| false,
     )?;
-    let shell = |script: String| vec!["/bin/sh".to_string(), "-c".into(), script];
-    // The case's args follow the run command as "$@".
-    let mut run = shell(format!("{} \"$@\"", io.run));
-    run.push("crucible-case".into());
+    let run = shell_with_args(&io.run);
     Ok(ExecutionSpec {
         image: task.image.clone(),
         command: run.clone(),
@@ -134,6 +142,7 @@ fn io_spec(
                 run,
                 stop_at_first_failure: io.stop_at_first_failure,
                 compare: io.compare,
+                custom_checker: io.custom_checker.clone(),
                 cases,
             }),
         },
