@@ -15,6 +15,7 @@ const CSS: &str = "
 body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px auto;max-width:1240px;color:#222;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .muted{color:#777;fill:#777}
+.fails{font-size:11px;color:#8a1f11;max-width:28em;white-space:normal}.fails code{white-space:pre-wrap;word-break:break-word}
 .note{font-size:12px;margin:6px 0}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr));gap:18px}
 svg.chart{width:100%;max-width:640px;height:auto;font-size:12px;fill:#222}
@@ -121,6 +122,7 @@ fn td(out: &mut String, index: usize, column: &Column, c: &Cell) {
             verdict,
             detail,
             note,
+            failures,
         } => {
             let class = verdict.map_or("none", Verdict::as_str);
             let _ = write!(
@@ -131,6 +133,16 @@ fn td(out: &mut String, index: usize, column: &Column, c: &Cell) {
             );
             if !detail.is_empty() {
                 let _ = write!(out, "<br><span class=\"muted\">{}</span>", html(detail));
+            }
+            if let Some((names, first)) = failures
+                .split_once('\n')
+                .or((!failures.is_empty()).then_some((failures.as_str(), "")))
+            {
+                let _ = write!(out, "<div class=\"fails\">{}", html(names));
+                if !first.is_empty() {
+                    let _ = write!(out, "<br><code>{}</code>", html(first));
+                }
+                out.push_str("</div>");
             }
             out.push_str("</td>");
         }

@@ -92,6 +92,9 @@ pub enum Cell {
         verdict: Option<Verdict>,
         detail: String,
         note: String,
+        /// Which tests or cases failed, and the first one's message (e.g. an I/O case's short
+        /// diff); shown where a cell has room (HTML).
+        failures: String,
     },
     /// A label that is good or bad news (e.g. "newly failed").
     Status {

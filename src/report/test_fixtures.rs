@@ -132,6 +132,7 @@ pub fn table() -> Table {
                     verdict: Some(Verdict::Failed),
                     detail: "2/3 tests".into(),
                     note: "assert".into(),
+                    failures: String::new(),
                 },
             ],
             vec![
@@ -144,6 +145,7 @@ pub fn table() -> Table {
                     verdict: None,
                     detail: String::new(),
                     note: String::new(),
+                    failures: String::new(),
                 },
             ],
         ],

@@ -185,7 +185,31 @@ fn verdict_cell(r: &TaskResult) -> Cell {
         verdict: r.verdict,
         detail,
         note: r.reason.clone(),
+        failures: failures(r),
     }
+}
+
+/// "failed: a, b (+3 more)" and the first one's message, e.g. an I/O case's short diff.
+fn failures(r: &TaskResult) -> String {
+    let Some(first) = r.failed_tests.first() else {
+        return String::new();
+    };
+    const SHOWN: usize = 3;
+    let names: Vec<&str> = r
+        .failed_tests
+        .iter()
+        .take(SHOWN)
+        .map(|t| t.name.as_str())
+        .collect();
+    let mut out = format!("failed: {}", names.join(", "));
+    let more = r.failed_tests.len().saturating_sub(SHOWN);
+    if more > 0 {
+        out.push_str(&format!(" (+{more} more)"));
+    }
+    if let Some(m) = &first.message {
+        out.push_str(&format!("\n{}: {m}", first.name));
+    }
+    out
 }
 
 /// One row per task, one verdict column per model (its sample 0, repeat 0 result).
@@ -262,6 +286,7 @@ pub fn task_results(summary: &RunSummary) -> Table {
                     verdict: r.verdict,
                     detail: String::new(),
                     note: r.reason.clone(),
+                    failures: String::new(),
                 },
                 Cell::text(&r.reason),
                 Cell::Count(r.attempts.into()),
@@ -343,6 +368,7 @@ pub fn flips(c: &Comparison) -> Table {
         verdict: v,
         detail: String::new(),
         note: reason.to_string(),
+        failures: String::new(),
     };
     let rows = flip_list(c)
         .into_iter()

@@ -98,7 +98,8 @@ fn pass_at_k_is_over_the_tasks_with_samples_and_says_so() {
         Cell::Verdict {
             verdict: None,
             detail: String::new(),
-            note: String::new()
+            note: String::new(),
+            failures: String::new()
         }
     );
 }
@@ -216,4 +217,26 @@ fn flips_list_regressions_first() {
     let changes: Vec<String> = t.rows.iter().map(|r| r[2].display()).collect();
     assert_eq!(changes, ["newly failed", "newly solved"]);
     assert_eq!(compare_models(&c).rows.len(), 2);
+}
+
+#[test]
+fn a_failing_cell_names_its_failed_cases_and_the_first_ones_message() {
+    let s = summary();
+    let grid = super::tasks(&s);
+    let failing = grid
+        .rows
+        .iter()
+        .flatten()
+        .find_map(|c| match c {
+            Cell::Verdict { failures, .. } if !failures.is_empty() => Some(failures.clone()),
+            _ => None,
+        })
+        .expect("the fixture has a failed test");
+    assert!(failing.starts_with("failed: "), "{failing}");
+    assert!(failing.contains(": assert 1 == 2"), "{failing}");
+    let html = render(OutputFormat::Html, &s);
+    assert!(
+        html.contains("<div class=\"fails\">failed: "),
+        "the HTML grid shows it"
+    );
 }
