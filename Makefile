@@ -8,7 +8,7 @@ STORE ?= results/crucible.db
 CRUCIBLE_EXTRA_CA ?= $(if $(wildcard /usr/local/share/ca-certificates/*.crt),/usr/local/share/ca-certificates)
 export CRUCIBLE_EXTRA_CA
 
-.PHONY: demo test images docker chromium release lint suites bench bench-quick bench-python clean-results
+.PHONY: demo test images docker chromium postgres release lint suites bench bench-quick bench-python clean-results
 
 ## Run the sample benchmark (tasks/ with tasks/_candidates) and print what each model earned.
 demo: docker images
@@ -16,7 +16,7 @@ demo: docker images
 	$(CRUCIBLE) run --tasks tasks --candidates tasks/_candidates --store $(STORE)
 
 ## Format, lint, then every test against the real daemon.
-test: docker images lint chromium bench-python
+test: docker images lint chromium postgres bench-python
 	@command -v cargo-nextest >/dev/null || $(CARGO) install cargo-nextest --locked
 	$(CARGO) nextest run --workspace --no-fail-fast
 
@@ -27,6 +27,10 @@ lint:
 ## Headless Chromium for the HTML report's browser test (installs Debian's chromium as root).
 chromium:
 	@scripts/ensure-chromium
+
+## A PostgreSQL on loopback for the PostgreSQL store's tests (installs Debian's as root).
+postgres:
+	@scripts/ensure-postgres >/dev/null
 
 ## Make `docker info` work (installs and starts Docker on Debian as root when missing).
 docker:

@@ -1,4 +1,6 @@
+mod location;
 mod migrations;
+mod postgres;
 mod record;
 mod sqlite;
 #[allow(clippy::module_inception)]
@@ -7,6 +9,8 @@ mod store;
 #[cfg(test)]
 mod sqlite_tests;
 
+pub use location::{open_reader, open_store, open_writer};
+pub use postgres::{PgStore, redact_password};
 pub use record::{ExecutionRecord, RunRecord, TaskRecord};
-pub use sqlite::{SqliteStore, default_store_path, open_reader, open_store, open_writer};
+pub use sqlite::{SqliteStore, default_store_path};
 pub use store::{FinalKey, ResultStore, StoreError, StoreReader, StoreWriter};

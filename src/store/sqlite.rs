@@ -4,13 +4,13 @@
 //! process crashes (a power cut may lose the last batches, which `--resume` simply re-runs).
 use super::migrations::{migrate, open_error};
 use super::record::{ExecutionRecord, RunRecord, TaskRecord};
-use super::store::{FinalKey, ResultStore, StoreError, StoreReader, StoreWriter};
+use super::store::{FinalKey, StoreError, StoreReader, StoreWriter};
 use crate::testreport::{TestCase, TestOutcome};
 use crate::verdict::Verdict;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 /// How long a writer waits for another process's lock before failing.
@@ -140,73 +140,6 @@ pub fn default_store_path() -> PathBuf {
     PathBuf::from("results").join("crucible.db")
 }
 
-/// Open a store from a `--store` value (a file path, or `sqlite://<path>`) with both roles on
-/// one connection.
-pub fn open_store(location: &str) -> Result<Box<dyn ResultStore>, StoreError> {
-    Ok(Box::new(SqliteStore::open(store_path(location)?)?))
-}
-
-/// Open the single writer of a store (see `open_store` for the accepted locations).
-pub fn open_writer(location: &str) -> Result<Box<dyn StoreWriter>, StoreError> {
-    Ok(Box::new(SqliteStore::open(store_path(location)?)?))
-}
-
-/// Open a reader on its own connection; it sees what the writer has committed (WAL).
-pub fn open_reader(location: &str) -> Result<Arc<dyn StoreReader>, StoreError> {
-    Ok(Arc::new(SqliteStore::open_reader(store_path(location)?)?))
-}
-
-/// The SQLite file a `--store` value names; other schemes are refused with what to do.
-fn store_path(location: &str) -> Result<PathBuf, StoreError> {
-    let trimmed = location.trim();
-    if let Some(path) = trimmed.strip_prefix("sqlite://") {
-        if path.is_empty() {
-            return Err(StoreError::Open {
-                location: location.to_string(),
-                message: "no path after sqlite:// (example: sqlite://results/crucible.db)".into(),
-            });
-        }
-        return Ok(PathBuf::from(path));
-    }
-    if trimmed.starts_with("postgres://") || trimmed.starts_with("postgresql://") {
-        return Err(StoreError::Open {
-            location: redact_password(trimmed),
-            message: "the PostgreSQL backend is not built into this crucible yet; use a SQLite \
-                      file path (e.g. results/crucible.db)"
-                .into(),
-        });
-    }
-    if let Some((scheme, _)) = trimmed.split_once("://") {
-        return Err(StoreError::Open {
-            location: location.to_string(),
-            message: format!(
-                "unknown store scheme `{scheme}://`; give a file path or sqlite://<path>"
-            ),
-        });
-    }
-    if trimmed.is_empty() {
-        return Err(StoreError::Open {
-            location: location.to_string(),
-            message: "empty store location; give a file path such as results/crucible.db".into(),
-        });
-    }
-    Ok(PathBuf::from(trimmed))
-}
-
-/// Keep passwords out of error messages: `postgres://user:secret@host` → `postgres://user:***@host`.
-fn redact_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let Some((userinfo, host)) = rest.split_once('@') else {
-        return url.to_string();
-    };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_string(),
-    }
-}
-
 fn to_i64(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
@@ -237,17 +170,6 @@ fn decode_error(column: usize, what: &str, value: &str) -> rusqlite::Error {
         rusqlite::types::Type::Text,
         format!("unknown {what} `{value}` in the store (written by a newer crucible?)").into(),
     )
-}
-
-fn parse_outcome(s: &str) -> Option<TestOutcome> {
-    [
-        TestOutcome::Passed,
-        TestOutcome::Failed,
-        TestOutcome::Skipped,
-        TestOutcome::Error,
-    ]
-    .into_iter()
-    .find(|o| o.as_str() == s)
 }
 
 impl StoreWriter for SqliteStore {
@@ -471,7 +393,7 @@ impl StoreReader for SqliteStore {
                 let outcome: String = row.get(2)?;
                 let case = TestCase {
                     name: row.get(1)?,
-                    outcome: parse_outcome(&outcome)
+                    outcome: TestOutcome::parse(&outcome)
                         .ok_or_else(|| decode_error(2, "test outcome", &outcome))?,
                     message: row.get(3)?,
                 };

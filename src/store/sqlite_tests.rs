@@ -227,11 +227,12 @@ fn newer_schema_versions_are_refused() {
 
 #[test]
 fn store_locations_are_parsed() {
-    let err = open_store("postgres://bob:hunter2@db/crucible")
+    // A closed loopback port: refused at once, and the message keeps the password out.
+    let err = open_store("postgres://bob:hunter2@127.0.0.1:1/crucible")
         .err()
         .unwrap()
         .to_string();
-    assert!(err.contains("not built into this crucible yet"), "{err}");
+    assert!(err.contains("cannot open"), "{err}");
     assert!(!err.contains("hunter2"), "password leaked: {err}");
     let err = open_store("mysql://x").err().unwrap().to_string();
     assert!(err.contains("unknown store scheme"), "{err}");

@@ -19,6 +19,18 @@ impl TestOutcome {
             TestOutcome::Error => "error",
         }
     }
+
+    /// The outcome `as_str` names, if any (a store written by a newer crucible may hold others).
+    pub fn parse(s: &str) -> Option<TestOutcome> {
+        [
+            TestOutcome::Passed,
+            TestOutcome::Failed,
+            TestOutcome::Skipped,
+            TestOutcome::Error,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -158,3 +158,67 @@ pub fn python_benchmark(root: &Path, n: usize, sleep: f64) -> (PathBuf, PathBuf)
     }
     (tasks, cands)
 }
+
+/// A fresh, empty PostgreSQL database for one test (dropped with the guard), on the server
+/// `scripts/ensure-postgres` starts (or `CRUCIBLE_TEST_POSTGRES` names). Under CI a missing
+/// server fails the test; elsewhere the test is skipped with the reason.
+pub struct PgDatabase {
+    admin: String,
+    name: String,
+    pub url: String,
+}
+
+pub fn postgres_database(tag: &str) -> Option<PgDatabase> {
+    let out = Command::new(repo_root().join("scripts/ensure-postgres"))
+        .output()
+        .expect("run scripts/ensure-postgres");
+    if !out.status.success() {
+        let why = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI is set but PostgreSQL is unavailable: {why}"
+        );
+        eprintln!("skipping: no PostgreSQL ({why})");
+        return None;
+    }
+    let admin = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let name = format!(
+        "crucible_test_{tag}_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    );
+    psql(&admin, &format!("CREATE DATABASE {name}"));
+    let base = admin.rsplit_once('/').expect("a database in the URL").0;
+    Some(PgDatabase {
+        url: format!("{base}/{name}"),
+        admin,
+        name,
+    })
+}
+
+fn psql(url: &str, sql: &str) {
+    let out = Command::new("psql")
+        .args([url, "-v", "ON_ERROR_STOP=1", "-Atqc", sql])
+        .output()
+        .expect("run psql");
+    assert!(
+        out.status.success(),
+        "psql `{sql}`: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .args([
+                &self.admin,
+                "-Atqc",
+                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            ])
+            .output();
+    }
+}
