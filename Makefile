@@ -46,8 +46,8 @@ suites: docker images release
 
 ## Throughput against the engine's ceiling, a naive docker loop and bare processes, and a
 ## 50-case C++ I/O task against a container per case (~9 min); table on stdout, JSON in
-## target/bench/. `make bench-quick` is a one-minute smoke run. The I/O floor uses the host's
-## g++ when there is one (not installed here: too big for a floor), else `docker exec`.
+## target/bench/. `make bench-quick` is a ~1.5-minute smoke run. The I/O floor uses the host's
+## g++ when there is one (not installed by make: too big a download), else `docker exec`.
 bench: docker images bench-python
 	$(CARGO) build --release --locked --bins
 	./target/release/crucible-bench
