@@ -48,8 +48,10 @@ images: docker
 suites: docker images release
 	scripts/run-suites
 
-## Throughput against the engine's ceiling, a naive docker loop and bare processes (~8 min);
-## table on stdout, JSON in target/bench/. `make bench-quick` is a one-minute smoke run.
+## Throughput against the engine's ceiling, a naive docker loop and bare processes, and a
+## 50-case C++ I/O task against a container per case (~9 min); table on stdout, JSON in
+## target/bench/. `make bench-quick` is a ~1.5-minute smoke run. The I/O floor uses the host's
+## g++ when there is one (not installed by make: too big a download), else `docker exec`.
 bench: docker images bench-python
 	$(CARGO) build --release --locked --bins
 	./target/release/crucible-bench

@@ -4,6 +4,8 @@
 mod ceiling;
 mod cli_run;
 mod floor;
+mod io;
+mod io_workload;
 mod latency;
 mod naive;
 mod report;
@@ -20,7 +22,7 @@ use std::time::{Duration, Instant};
 #[derive(Parser, Debug)]
 #[command(about = "Measure crucible's throughput against its baselines")]
 struct Args {
-    /// CI smoke sizes: 20 trivial, 10 realistic, scale for 15 s.
+    /// CI smoke sizes: 20 trivial, 10 realistic, 10 I/O cases, scale for 15 s.
     #[arg(long)]
     quick: bool,
     /// Trivial HumanEval-shaped tasks.
@@ -41,6 +43,15 @@ struct Args {
     /// Concurrency of the scale workload.
     #[arg(long, default_value_t = 2)]
     scale_jobs: usize,
+    /// Cases of the C++ I/O task (the io workload).
+    #[arg(long, default_value_t = 50)]
+    io_cases: usize,
+    /// Where the I/O workload's floor runs.
+    #[arg(long, value_enum, default_value = "auto")]
+    io_floor: io::FloorMode,
+    /// Run only these workloads (comma-separated: trivial, realistic, io, scale).
+    #[arg(long, value_delimiter = ',', value_parser = ["trivial", "realistic", "io", "scale"])]
+    only: Vec<String>,
     /// Where generated workloads, stores and results go.
     #[arg(long, default_value = "target/bench")]
     out: PathBuf,
@@ -51,7 +62,9 @@ async fn main() -> anyhow::Result<()> {
     let mut args = Args::parse();
     if args.quick {
         (args.trivial, args.realistic, args.scale, args.scale_seconds) = (20, 10, 400, 15);
+        args.io_cases = 10;
     }
+    let wants = |name: &str| args.only.is_empty() || args.only.iter().any(|o| o == name);
     let j = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
@@ -65,10 +78,14 @@ async fn main() -> anyhow::Result<()> {
         work.display()
     );
 
-    for w in [
-        workloads::trivial(&work, args.trivial)?,
-        workloads::realistic(&work, args.realistic)?,
-    ] {
+    let mut python = Vec::new();
+    if wants("trivial") {
+        python.push(workloads::trivial(&work, args.trivial)?);
+    }
+    if wants("realistic") {
+        python.push(workloads::realistic(&work, args.realistic)?);
+    }
+    for w in python {
         let n = w.tasks.len();
         let row = |contender: &str, d: Duration| Row {
             workload: w.name,
@@ -214,12 +231,57 @@ async fn main() -> anyhow::Result<()> {
         );
     }
 
+    if wants("io") {
+        eprintln!("[io-cpp] a {}-case C++ I/O task", args.io_cases);
+        let (io_rows, io_notes, io_json) =
+            io::bench(&work, args.io_cases, j, args.io_floor).await?;
+        rows.extend(io_rows);
+        notes.extend(io_notes);
+        results.insert("io-cpp".into(), io_json);
+    }
+
+    if wants("scale") {
+        scale(&args, &work, &mut notes, &mut results)?;
+    }
+
+    match images_build_noop() {
+        Ok(Some(s)) => {
+            notes.push((
+                "no-op `crucible images build --only python`".into(),
+                format!("{s:.2} s"),
+            ));
+            results.insert("images_build_noop_seconds".into(), json!(s));
+        }
+        Ok(None) => {}
+        Err(e) => notes.push((
+            "no-op `crucible images build`".into(),
+            format!("FAILED: {e}"),
+        )),
+    }
+    report::print_table(&rows, &notes);
+    let doc = json!({
+        "quick": args.quick, "parallelism": j, "rows": report::rows_json(&rows),
+        "workloads": results,
+    });
+    let path = report::write_json(&args.out, &doc)?;
+    println!("\nJSON: {} (and latest.json)", path.display());
+    Ok(())
+}
+
+/// The scale workload: a long queue through `crucible run`, interrupted and extrapolated, and
+/// the store's write capacity.
+fn scale(
+    args: &Args,
+    work: &std::path::Path,
+    notes: &mut Vec<(String, String)>,
+    results: &mut serde_json::Map<String, serde_json::Value>,
+) -> anyhow::Result<()> {
     eprintln!(
         "[scale] {} queued, -j {}, for {} s",
         args.scale, args.scale_jobs, args.scale_seconds
     );
     let per_task = 50.min(args.scale);
-    let scale_w = workloads::scale(&work, args.scale.div_ceil(per_task), per_task)?;
+    let scale_w = workloads::scale(work, args.scale.div_ceil(per_task), per_task)?;
     let queued = scale_w.tasks.len() * per_task;
     let store = work.join("scale.db");
     let run = cli_run::run(
@@ -260,28 +322,6 @@ async fn main() -> anyhow::Result<()> {
             "store_write_capacity_records_per_second": capacity,
         }),
     );
-
-    match images_build_noop() {
-        Ok(Some(s)) => {
-            notes.push((
-                "no-op `crucible images build --only python`".into(),
-                format!("{s:.2} s"),
-            ));
-            results.insert("images_build_noop_seconds".into(), json!(s));
-        }
-        Ok(None) => {}
-        Err(e) => notes.push((
-            "no-op `crucible images build`".into(),
-            format!("FAILED: {e}"),
-        )),
-    }
-    report::print_table(&rows, &notes);
-    let doc = json!({
-        "quick": args.quick, "parallelism": j, "rows": report::rows_json(&rows),
-        "workloads": results,
-    });
-    let path = report::write_json(&args.out, &doc)?;
-    println!("\nJSON: {} (and latest.json)", path.display());
     Ok(())
 }
 
