@@ -167,7 +167,7 @@ fn the_sample_benchmark_gives_every_expected_verdict_and_reports_parse() {
     }
     assert_eq!(
         (suites, cases),
-        (3, 153),
+        (3, 162),
         "one suite per model, one case per task"
     );
 

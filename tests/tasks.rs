@@ -19,7 +19,7 @@ fn the_sample_benchmark_validates() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("51 tasks checked, 0 problem(s)"),
+        stdout.contains("54 tasks checked, 0 problem(s)"),
         "{stdout}"
     );
     for lang in ["python", "node", "go", "rust", "java", "cpp"] {
