@@ -3,9 +3,11 @@
 //!
 //! Without the data (and without CI) the tests say so and return; under CI it must be there.
 //! Running the tasks needs the I/O task kind; this checks the files only.
+use crucible::limits::Limits;
 use crucible::suites::codeforces_io::{
     CANDIDATES_FILE, CASES_FILE, CandidateLine, CaseLine, CfLanguage, Expected, import,
 };
+use crucible::task::{Language, Task};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -37,19 +39,15 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 #[test]
-fn the_real_file_gives_91_tasks_and_3569_cases() {
+fn the_real_file_gives_121_tasks_and_4601_cases() {
     let Some(file) = data_file() else { return };
     let out = scratch("all");
     let s = import(&file, &out, &[]).expect("import");
     assert!(s.errors.is_empty(), "{:?}", s.errors);
     assert_eq!(s.records, 121);
-    assert_eq!(s.written.len(), 91);
-    // 4,601 cases in all, minus C#'s 1,032.
-    assert_eq!(s.cases, 3569);
-    assert_eq!(
-        s.skipped_languages,
-        BTreeMap::from([("Mono C#".to_string(), (30, 1032))])
-    );
+    assert_eq!(s.written.len(), 121);
+    assert_eq!(s.cases, 4601);
+    assert!(s.skipped_languages.is_empty(), "{:?}", s.skipped_languages);
 
     let mut per_lang: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut ids = HashSet::new();
@@ -105,12 +103,13 @@ fn the_real_file_gives_91_tasks_and_3569_cases() {
         BTreeMap::from([
             ("c".to_string(), (30, 1056)),
             ("cpp".to_string(), (31, 1436)),
+            ("cs".to_string(), (30, 1032)),
             ("py".to_string(), (30, 1077)),
         ])
     );
 
-    // What Python's `ast.literal_eval` gives for the same 91 records (characters, not bytes).
-    assert_eq!((input_chars, output_chars), (290_548, 55_459));
+    // What Python's `ast.literal_eval` gives for the same 121 records (characters, not bytes).
+    assert_eq!((input_chars, output_chars), (379_005, 67_853));
 
     // The memory baselines: one candidate per task, under `_candidates/` (not a task directory).
     let path = s.candidates.expect("candidates file");
@@ -120,7 +119,7 @@ fn the_real_file_gives_91_tasks_and_3569_cases() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 91);
+    assert_eq!(lines.len(), 121);
     for l in &lines {
         assert!(ids.contains(&l.task_id), "{}", l.task_id);
         assert_eq!(l.model, "memory-baseline");
@@ -135,7 +134,63 @@ fn the_real_file_gives_91_tasks_and_3569_cases() {
         again.skipped_languages.values().map(|v| v.0).sum::<usize>(),
         61 + 30
     );
+    let cs = import(&file, &out, &[CfLanguage::CSharp]).expect("C# import");
+    assert_eq!((cs.written.len(), cs.cases), (30, 1032));
+    for dir in &cs.written {
+        let task = Task::load(dir, &Limits::default()).expect("a C# task loads");
+        assert_eq!(task.language, Language::CSharp);
+        assert_eq!(task.image, "crucible/csharp:latest");
+        assert_eq!(task.candidate_files, ["solution.cs"]);
+        let io = task.io.as_ref().expect("an [io] task");
+        assert!(
+            io.build
+                .as_deref()
+                .unwrap()
+                .contains("-define:ONLINE_JUDGE")
+        );
+        assert_eq!(io.run, "mono /tmp/prog.exe");
+    }
     std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// A C# task is an I/O task: without `[io]` it is refused when loaded, with it the defaults build
+/// every `.cs` file with `mcs` and run the program with `mono`.
+#[test]
+fn csharp_tasks_need_an_io_table_and_get_mono_defaults() {
+    let dir = scratch("cs-load");
+    std::fs::create_dir_all(&dir).unwrap();
+    let head = "id = \"cs-x\"\ntitle = \"t\"\nlanguage = \"csharp\"\nprice_usd = 1\n\
+                description = \"d\"\ntest_cases = 1\n[candidate]\nfiles = [\"A.cs\", \"B.cs\"]\n";
+    std::fs::write(dir.join("task.toml"), head).unwrap();
+    let err = Task::load(&dir, &Limits::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("stdin/stdout tasks only"), "{err}");
+    assert!(err.contains("[io]"), "{err}");
+
+    std::fs::write(
+        dir.join("task.toml"),
+        format!("{head}[io]\ncases = \"cases.jsonl\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("cases.jsonl"),
+        "{\"name\": \"one\", \"stdin\": \"1\\n\", \"expected_stdout\": \"1\\n\"}\n",
+    )
+    .unwrap();
+    let task = Task::load(&dir, &Limits::default()).expect("an I/O C# task loads");
+    assert_eq!(task.image, "crucible/csharp:latest");
+    let io = task.io.as_ref().unwrap();
+    assert_eq!(
+        io.build.as_deref(),
+        Some("mcs -optimize+ -r:System.Numerics.dll -out:/tmp/prog.exe A.cs B.cs")
+    );
+    assert_eq!(io.run, "mono /tmp/prog.exe");
+    for name in ["csharp", "cs", "c#"] {
+        assert_eq!(Language::parse(name), Some(Language::CSharp));
+    }
+    assert!(!Language::ALL.contains(&Language::CSharp));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// The data-analysis sample tasks (`tasks/data-*`) are I/O tasks of the same format: `[io]`,

@@ -13,7 +13,7 @@ pub enum SuiteArg {
     HumanevalX,
     /// MBPP (mbpp.jsonl)
     Mbpp,
-    /// CodeScope's Codeforces stdin/stdout problems (codeforces_io.jsonl.gz); --language c|cpp|python
+    /// CodeScope's Codeforces stdin/stdout problems (codeforces_io.jsonl.gz); --language c|cpp|python|csharp
     CodeforcesIo,
 }
 
@@ -28,7 +28,7 @@ pub struct ImportArgs {
     #[arg(long)]
     pub out: PathBuf,
     /// HumanEval-X language: python, cpp, java, js, go, rust. Default: taken from the file name
-    /// (`humaneval_<lang>.jsonl.gz`). codeforces-io: c, cpp, python, comma-separated (default all).
+    /// (`humaneval_<lang>.jsonl.gz`). codeforces-io: c, cpp, python, csharp, comma-separated (default all).
     #[arg(long)]
     pub language: Option<String>,
     /// How Python problems are judged: `calls` runs the tests in a trusted process that calls the
@@ -86,7 +86,7 @@ fn import_codeforces_io(args: &ImportArgs) -> anyhow::Result<i32> {
             .split(',')
             .map(|l| {
                 CfLanguage::parse(l.trim()).with_context(|| {
-                    format!("unknown Codeforces language `{l}` (one of: c, cpp, python)")
+                    format!("unknown Codeforces language `{l}` (one of: c, cpp, python, csharp)")
                 })
             })
             .collect::<anyhow::Result<Vec<_>>>()?,

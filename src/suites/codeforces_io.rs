@@ -53,7 +53,12 @@ pub enum CfLanguage {
 }
 
 impl CfLanguage {
-    pub const IMPORTED: [CfLanguage; 3] = [CfLanguage::C, CfLanguage::Cpp, CfLanguage::Python];
+    pub const IMPORTED: [CfLanguage; 4] = [
+        CfLanguage::C,
+        CfLanguage::Cpp,
+        CfLanguage::Python,
+        CfLanguage::CSharp,
+    ];
 
     /// The data set's `lang` value.
     pub fn from_dataset(lang: &str) -> Option<CfLanguage> {
@@ -66,7 +71,7 @@ impl CfLanguage {
         }
     }
 
-    /// `--language` value: c, cpp (c++), python (py).
+    /// `--language` value: c, cpp (c++), python (py), csharp (cs, c#).
     pub fn parse(s: &str) -> Option<CfLanguage> {
         match s.to_ascii_lowercase().as_str() {
             "c" => Some(CfLanguage::C),
@@ -96,13 +101,13 @@ impl CfLanguage {
         }
     }
 
-    /// Whether an image here runs the language (all but C#).
+    /// Whether an image here runs the language (all four do).
     pub fn has_image(self) -> bool {
         self.runtime().is_some()
     }
 
     /// (task language, candidate file, build command, run command, per-case timeout).
-    /// `-DONLINE_JUDGE` as Codeforces compiles (solutions guard local file input with it).
+    /// `ONLINE_JUDGE` defined as Codeforces compiles (solutions guard local file input with it).
     fn runtime(self) -> Option<Runtime> {
         match self {
             CfLanguage::C => Some(Runtime {
@@ -126,8 +131,17 @@ impl CfLanguage {
                 run: "python3 solution.py",
                 case_timeout: "30s",
             }),
-            // No C# (Mono) image.
-            CfLanguage::CSharp => None,
+            // The C limit: Mono adds only its start-up to each case.
+            CfLanguage::CSharp => Some(Runtime {
+                language: "csharp",
+                file: "solution.cs",
+                build: Some(
+                    "mcs -optimize+ -define:ONLINE_JUDGE -r:System.Numerics.dll \
+                     -out:/tmp/prog.exe solution.cs",
+                ),
+                run: "mono /tmp/prog.exe",
+                case_timeout: "20s",
+            }),
         }
     }
 }
@@ -440,7 +454,7 @@ pub fn write_task(out: &Path, task: &CfTask) -> std::io::Result<PathBuf> {
     Ok(dir)
 }
 
-/// Import every record of `input` whose language is in `languages` (empty: C, C++ and Python 3)
+/// Import every record of `input` whose language is in `languages` (empty: all four)
 /// as a task under `out`, and the memory baselines as `out/_candidates/memory-baseline.jsonl`.
 pub fn import(
     input: &Path,
@@ -1101,7 +1115,21 @@ mod tests {
         assert_eq!(v["io"]["run"].as_str(), Some("python3 solution.py"));
         let cpp = to_task(&record("GNU C++")).unwrap().unwrap();
         assert_eq!(cpp.candidate_file, "solution.cpp");
-        assert!(to_task(&record("Mono C#")).unwrap().is_none());
+        let cs = to_task(&record("Mono C#")).unwrap().unwrap();
+        let v: toml::Value = toml::from_str(&task_toml_text(&cs).unwrap()).unwrap();
+        assert_eq!(v["id"].as_str(), Some("codeforces/0123abcd-cs"));
+        assert_eq!(v["language"].as_str(), Some("csharp"));
+        assert_eq!(cs.candidate_file, "solution.cs");
+        assert_eq!(
+            v["io"]["build"].as_str(),
+            Some(
+                "mcs -optimize+ -define:ONLINE_JUDGE -r:System.Numerics.dll \
+                 -out:/tmp/prog.exe solution.cs"
+            )
+        );
+        assert_eq!(v["io"]["run"].as_str(), Some("mono /tmp/prog.exe"));
+        assert_eq!(memory_baseline_line(&cs).files.len(), 1);
+        assert!(memory_baseline_line(&cs).files.contains_key("solution.cs"));
         assert!(to_task(&record("Pascal")).is_err());
     }
 

@@ -48,6 +48,8 @@ pub fn suite_name(language: Language) -> &'static str {
         Language::Node => "js",
         Language::Go => "go",
         Language::Rust => "rust",
+        // HumanEval-X has no C#: `to_task` refuses it.
+        Language::CSharp => "csharp",
     }
 }
 
@@ -60,6 +62,7 @@ fn id_prefix(language: Language) -> &'static str {
         Language::Node => "JavaScript",
         Language::Go => "Go",
         Language::Rust => "Rust",
+        Language::CSharp => "CSharp",
     }
 }
 
@@ -155,7 +158,7 @@ exit $rc";
 fn timeout(language: Language) -> &'static str {
     match language {
         Language::Python | Language::Node => "5s",
-        Language::Cpp | Language::Go => "30s",
+        Language::Cpp | Language::Go | Language::CSharp => "30s",
         Language::Java => "30s",
         // One rustc invocation against pre-built crates: a few seconds, more on a busy machine.
         Language::Rust => "60s",
@@ -168,6 +171,9 @@ pub fn to_task(
     rec: &HumanEvalXRecord,
     judge: JudgeKind,
 ) -> Result<ImportedTask, String> {
+    if !language.runs_unit_tests() {
+        return Err(format!("HumanEval-X has no {} problems", language.as_str()));
+    }
     let expected = format!("{}/", id_prefix(language));
     if !rec.task_id.starts_with(&expected) {
         return Err(format!(
@@ -275,6 +281,7 @@ pub fn to_task(
                     ReportFormat::Libtest,
                 )
             }
+            Language::CSharp => return Err("HumanEval-X has no csharp problems".into()),
         };
     // Rust's prompt is only the doc comment: the harness puts the declaration (uses + signature)
     // before it, and the completion follows both.

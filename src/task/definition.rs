@@ -218,7 +218,7 @@ impl Task {
         };
         let language = Language::parse(&file.language).ok_or_else(|| {
             invalid(format!(
-                "unknown language `{}` (one of: python, node, go, rust, java, cpp)",
+                "unknown language `{}` (one of: python, node, go, rust, java, cpp, csharp)",
                 file.language
             ))
         })?;
@@ -266,6 +266,12 @@ impl Task {
                     limits.timeout += io.case_timeouts.iter().sum::<Duration>();
                 }
                 Some(io)
+            }
+            None if !language.runs_unit_tests() => {
+                return Err(invalid(format!(
+                    "language `{}` runs stdin/stdout tasks only: the task needs an [io] table",
+                    language.as_str()
+                )));
             }
             None => None,
         };
@@ -615,6 +621,19 @@ fn io_defaults(
                 Some(format!("javac -d /tmp/classes {}", sources.join(" "))),
                 Some("java -cp /tmp/classes Main".into()),
             )
+        }
+        // System.Numerics (BigInteger) is not referenced by default; contest programs use it.
+        Language::CSharp => {
+            let sources: Vec<&str> = candidate
+                .iter()
+                .filter(|f| f.ends_with(".cs"))
+                .map(String::as_str)
+                .collect();
+            let build = format!(
+                "mcs -optimize+ -r:System.Numerics.dll -out:/tmp/prog.exe {}",
+                sources.join(" ")
+            );
+            (Some(build), Some("mono /tmp/prog.exe".into()))
         }
     }
 }

@@ -11,9 +11,13 @@ pub enum Language {
     Rust,
     Java,
     Cpp,
+    /// Mono C#: stdin/stdout (`[io]`) tasks only, there is no unit-test runner for it.
+    CSharp,
 }
 
 impl Language {
+    /// The languages with a unit-test runner (and a HumanEval-X suite), in image-build order.
+    /// C# is not one of them: it runs I/O tasks only (see [`Language::runs_unit_tests`]).
     pub const ALL: [Language; 6] = [
         Language::Python,
         Language::Node,
@@ -31,6 +35,7 @@ impl Language {
             Language::Rust => "rust",
             Language::Java => "java",
             Language::Cpp => "cpp",
+            Language::CSharp => "csharp",
         }
     }
 
@@ -42,6 +47,7 @@ impl Language {
             "rust" | "rs" => Some(Language::Rust),
             "java" => Some(Language::Java),
             "cpp" | "c++" | "c" => Some(Language::Cpp),
+            "csharp" | "cs" | "c#" => Some(Language::CSharp),
             _ => None,
         }
     }
@@ -51,6 +57,11 @@ impl Language {
         format!("crucible/{}:latest", self.as_str())
     }
 
+    /// Whether tasks without `[io]` (tests run by the language's test runner) exist for it.
+    pub fn runs_unit_tests(self) -> bool {
+        self != Language::CSharp
+    }
+
     /// The report format the language's default test command writes.
     pub fn default_report(self) -> ReportFormat {
         match self {
@@ -58,7 +69,8 @@ impl Language {
             Language::Node => ReportFormat::Tap,
             Language::Go => ReportFormat::GoTestJson,
             Language::Rust => ReportFormat::Libtest,
-            Language::Cpp => ReportFormat::Simple,
+            // C#: nothing writes a report (see `default_test_command`).
+            Language::Cpp | Language::CSharp => ReportFormat::Simple,
         }
     }
 
@@ -77,6 +89,10 @@ impl Language {
             }
             Language::Java => "crucible-junit",
             Language::Cpp => "crucible-cpp-test",
+            // Such a task is refused when loaded; should one get this far, it says why.
+            Language::CSharp => {
+                "echo 'crucible: C# runs stdin/stdout ([io]) tasks only' >&2; exit 2"
+            }
         }
     }
 
@@ -89,7 +105,7 @@ impl Language {
             // Compile failures of compiled languages: crucible's wrappers exit 3.
             Language::Java | Language::Cpp => &[3],
             // go test: 2 is build failure / bad flags.
-            Language::Go => &[2],
+            Language::Go | Language::CSharp => &[2],
             // cargo test: 101 is both panic and compile error; the report tells them apart.
             Language::Rust | Language::Node => &[],
         }
