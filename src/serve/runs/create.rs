@@ -1,0 +1,339 @@
+//! `POST /v1/runs`: a run of uploaded candidates over a server-side task root, started in the
+//! background with the library's `Run`, written to the store as it goes.
+use super::clock::now_ms;
+use super::error::ApiError;
+use super::live::{LiveRun, LiveSink};
+use super::progress::Progress;
+use super::roots::{Selection, select};
+use super::state::RunsState;
+use super::upload::{jsonl_from_array, read_jsonl};
+use crate::run::{Plan, PlanFilter, Run, RunConfig, RunStore, StopHandle};
+use crate::store::open_writer;
+use crate::task::{Task, load_tasks};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Options as query parameters (with a JSONL body); lists are comma-separated.
+#[derive(Debug, Default, Deserialize)]
+pub struct QueryOptions {
+    tasks: Option<String>,
+    task_ids: Option<String>,
+    models: Option<String>,
+    samples: Option<u32>,
+    repeat: Option<u32>,
+    model: Option<String>,
+    run_id: Option<String>,
+    concurrency: Option<usize>,
+}
+
+/// A JSON body: the same options, and the candidates as an array of JSONL-line objects.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonBody {
+    tasks: Option<String>,
+    #[serde(default)]
+    task_ids: Vec<String>,
+    #[serde(default)]
+    models: Vec<String>,
+    samples: Option<u32>,
+    repeat: Option<u32>,
+    model: Option<String>,
+    run_id: Option<String>,
+    concurrency: Option<usize>,
+    #[serde(default)]
+    candidates: Vec<Value>,
+}
+
+/// The options of a run, whichever way they came.
+#[derive(Debug, Default)]
+struct Options {
+    tasks: Option<String>,
+    task_ids: Vec<String>,
+    models: Vec<String>,
+    samples: Option<u32>,
+    repeat: u32,
+    model: String,
+    run_id: Option<String>,
+    concurrency: Option<usize>,
+}
+
+/// Most repeats a client may ask for: a typo must not queue a million executions.
+const MAX_REPEAT: u32 = 100;
+
+fn list(s: Option<String>) -> Vec<String> {
+    s.map(|s| {
+        s.split(',')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|ct| {
+            let ct = ct.to_ascii_lowercase();
+            ct.starts_with("application/json")
+        })
+        .unwrap_or(false)
+}
+
+/// Options and the candidates as JSONL, from either body shape.
+fn parse(
+    q: QueryOptions,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(Options, Vec<u8>), ApiError> {
+    let mut o = Options {
+        tasks: q.tasks,
+        task_ids: list(q.task_ids),
+        models: list(q.models),
+        samples: q.samples,
+        repeat: q.repeat.unwrap_or(1),
+        model: q.model.unwrap_or_else(|| "model".into()),
+        run_id: q.run_id,
+        concurrency: q.concurrency,
+    };
+    if !is_json(headers) {
+        return Ok((o, body.to_vec()));
+    }
+    let b: JsonBody = serde_json::from_slice(body)
+        .map_err(|e| ApiError::BadRequest(format!("the JSON body: {e}")))?;
+    o.tasks = b.tasks.or(o.tasks);
+    if !b.task_ids.is_empty() {
+        o.task_ids = b.task_ids;
+    }
+    if !b.models.is_empty() {
+        o.models = b.models;
+    }
+    o.samples = b.samples.or(o.samples);
+    o.repeat = b.repeat.unwrap_or(o.repeat);
+    if let Some(m) = b.model {
+        o.model = m;
+    }
+    o.run_id = b.run_id.or(o.run_id);
+    o.concurrency = b.concurrency.or(o.concurrency);
+    Ok((o, jsonl_from_array(&b.candidates)?))
+}
+
+fn check_run_id(id: &str) -> Result<(), ApiError> {
+    let ok = !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(
+            "run_id: 1-128 characters of letters, digits, `-`, `_` and `.`".into(),
+        ))
+    }
+}
+
+/// The tasks of the selection, kept to `task_ids` when given.
+fn tasks_of(
+    sel: &Selection,
+    task_ids: &[String],
+    defaults: &crate::limits::Limits,
+) -> Result<(Vec<Task>, Vec<String>), ApiError> {
+    let (tasks, errors) = load_tasks(&sel.dir, defaults)
+        .map_err(|e| ApiError::BadRequest(sel.redact(&e.to_string())))?;
+    let skipped: Vec<String> = errors.iter().map(|e| sel.redact(&e.to_string())).collect();
+    let tasks = if task_ids.is_empty() {
+        tasks
+    } else {
+        let missing: Vec<&String> = task_ids
+            .iter()
+            .filter(|id| !tasks.iter().any(|t| &&t.id == id))
+            .collect();
+        if !missing.is_empty() {
+            return Err(ApiError::BadRequest(format!(
+                "task_ids: no task {missing:?} in `{}`",
+                sel.label()
+            )));
+        }
+        tasks
+            .into_iter()
+            .filter(|t| task_ids.contains(&t.id))
+            .collect()
+    };
+    if tasks.is_empty() {
+        return Err(ApiError::BadRequest(format!(
+            "no tasks in `{}` ({} malformed)",
+            sel.label(),
+            skipped.len()
+        )));
+    }
+    Ok((tasks, skipped))
+}
+
+/// Image and limits of each task, kept with the run: the store's records do not hold them and
+/// the execution view shows them.
+fn task_meta(tasks: &[Task]) -> Value {
+    tasks
+        .iter()
+        .map(|t| {
+            (
+                t.id.clone(),
+                json!({ "image": t.image, "limits": t.limits, "kind": if t.io.is_some() { "io" } else { "tests" } }),
+            )
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+pub async fn create(
+    State(state): State<RunsState>,
+    Query(q): Query<QueryOptions>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let s = state.inner.clone();
+    let (o, jsonl) = parse(q, &headers, &body)?;
+    drop(body);
+    if o.repeat == 0 || o.repeat > MAX_REPEAT {
+        return Err(ApiError::BadRequest(format!(
+            "repeat must be 1..={MAX_REPEAT}"
+        )));
+    }
+    if let Some(id) = &o.run_id {
+        check_run_id(id)?;
+    }
+    let sel = select(&s.roots, o.tasks.as_deref())?;
+    // Loading tasks and reading candidates touch the disk: off the async workers.
+    let (sel, o, tasks, skipped, uploaded) = {
+        let s = s.clone();
+        tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+            let (tasks, skipped) = tasks_of(&sel, &o.task_ids, &s.defaults)?;
+            let uploaded = read_jsonl(&jsonl, &tasks, &o.model)?;
+            Ok((sel, o, tasks, skipped, uploaded))
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("reading the upload: {e}")))??
+    };
+    if uploaded.candidates.is_empty() {
+        let mut why = uploaded.rejected.clone();
+        why.truncate(10);
+        return Err(ApiError::BadRequest(format!(
+            "no usable candidate in the upload ({} line(s) rejected{}{})",
+            uploaded.rejected.len(),
+            if why.is_empty() { "" } else { ": " },
+            why.join("; ")
+        )));
+    }
+    let task_meta = task_meta(&tasks);
+    let task_count = tasks.len();
+    let candidate_count = uploaded.candidates.len();
+    let filter = PlanFilter {
+        models: o.models.clone(),
+        samples: o.samples,
+    };
+    let plan = Plan::new(tasks, uploaded.candidates, &filter, o.repeat);
+    let executions = plan.executions();
+    if executions == 0 {
+        return Err(ApiError::BadRequest(format!(
+            "nothing to run: none of the {candidate_count} candidate(s) is for a task in `{}` and the models asked for",
+            sel.label()
+        )));
+    }
+    let run_id = o
+        .run_id
+        .clone()
+        .unwrap_or_else(|| format!("run-{}", uuid::Uuid::new_v4().simple()));
+    let unknown: Vec<String> = plan.unknown.iter().cloned().collect();
+    let settings = json!({
+        "source": "serve",
+        "tasks": sel.label(),
+        "task_ids": o.task_ids,
+        "models": o.models,
+        "samples": o.samples,
+        "repeat": o.repeat,
+        "candidates": candidate_count,
+        "executions": executions,
+        "rejected_lines": uploaded.rejected,
+        "unknown_candidates": unknown,
+        "skipped_tasks": skipped,
+        "task_meta": task_meta,
+    });
+    let writer = open_writer(&s.store).map_err(|e| {
+        ApiError::Internal(format!(
+            "opening the store: {}",
+            redact_store(&e.to_string(), &s.store)
+        ))
+    })?;
+    let concurrency = o
+        .concurrency
+        .unwrap_or(s.concurrency)
+        .clamp(1, s.concurrency);
+    let stop = StopHandle::default();
+    let live = LiveRun::new(stop.clone(), Progress::new(Some(executions), now_ms()));
+    if !s.live.insert(&run_id, live.clone()) {
+        return Err(ApiError::Conflict(format!(
+            "run `{run_id}` is already running"
+        )));
+    }
+    let config = RunConfig {
+        settings,
+        ..RunConfig::new(run_id.clone(), concurrency)
+    };
+    let run = Run::new(config, plan, s.executor.clone())
+        .store(RunStore {
+            writer,
+            reader: s.reader.clone(),
+        })
+        .sink(LiveSink(live.clone()))
+        .stopped_by(stop);
+    let id = run_id.clone();
+    let bg = s.clone();
+    tokio::spawn(async move {
+        match run.start().await {
+            Ok(outcome) => tracing::info!(
+                "run {id}: {} executed, {} skipped{}",
+                outcome.executed,
+                outcome.skipped,
+                if outcome.interrupted {
+                    ", interrupted"
+                } else {
+                    ""
+                }
+            ),
+            Err(e) => tracing::warn!("run {id}: {}", redact_store(&e.to_string(), &bg.store)),
+        }
+        live.mark_done();
+        bg.live.remove(&id);
+    });
+    let body = json!({
+        "run_id": run_id,
+        "tasks": task_count,
+        "candidates": candidate_count,
+        "executions": executions,
+        "rejected_lines": uploaded.rejected,
+        "unknown_candidates": unknown,
+    });
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, format!("/v1/runs/{run_id}"))],
+        Json(body),
+    )
+        .into_response())
+}
+
+/// The store's location is the server's business: a message names it "the store".
+pub fn redact_store(message: &str, store: &str) -> String {
+    let path = store.strip_prefix("sqlite://").unwrap_or(store);
+    if path.is_empty() {
+        message.to_string()
+    } else {
+        message.replace(path, "the store")
+    }
+}
