@@ -3,7 +3,7 @@
 use super::error::ApiError;
 use super::read::blocking;
 use super::state::RunsState;
-use super::view::{RunView, find_run, store_error, view};
+use super::view::{RunView, find_run, view_of};
 use axum::Json;
 use axum::extract::{Path, State};
 use std::time::Duration;
@@ -29,14 +29,6 @@ pub async fn cancel(
     {
         tracing::warn!("run {run_id}: still removing containers after {CANCEL_WAIT:?}");
     }
-    let v = blocking(&state.inner, move |s| {
-        let run = find_run(s, &run_id)?;
-        let records = s
-            .reader
-            .executions(&run_id)
-            .map_err(|e| store_error(s, e))?;
-        Ok(view(s, &run, &records))
-    })
-    .await?;
+    let v = blocking(&state.inner, move |s| view_of(s, &run_id)).await?;
     Ok(Json(v))
 }

@@ -8,7 +8,7 @@ use super::error::ApiError;
 use super::live::LiveRun;
 use super::read::blocking;
 use super::state::RunsState;
-use super::view::{find_run, store_error, view};
+use super::view::{find_run, store_error, view, view_of};
 use crate::run::RunEvent;
 use crate::store::ExecutionRecord;
 use axum::extract::{Path, State};
@@ -59,7 +59,7 @@ pub async fn events(
                 .reader
                 .executions(&run_id)
                 .map_err(|e| store_error(s, e))?;
-            let v = view(s, &run, &records);
+            let v = view(s, &run)?;
             let executions: Vec<Value> = records.iter().map(|r| brief(r, false)).collect();
             Ok(json!({ "run": v, "executions": executions }))
         })
@@ -139,12 +139,7 @@ async fn follow(
 async fn snapshot_progress(s: &Arc<super::state::Inner>, run_id: &str) -> Value {
     let run_id = run_id.to_string();
     blocking(s, move |s| {
-        let run = find_run(s, &run_id)?;
-        let records = s
-            .reader
-            .executions(&run_id)
-            .map_err(|e| store_error(s, e))?;
-        Ok(serde_json::to_value(view(s, &run, &records).progress).unwrap_or_default())
+        Ok(serde_json::to_value(view_of(s, &run_id)?.progress).unwrap_or_default())
     })
     .await
     .unwrap_or_else(|e| json!({ "error": e.to_string() }))

@@ -1,10 +1,9 @@
 //! A run's counts as the API shows them: planned, finished, per verdict, pass rate and ETA.
 //! Live runs keep them up to date from their events; finished runs get them from the store.
 use crate::run::RunEvent;
-use crate::store::ExecutionRecord;
 use crate::verdict::Verdict;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -55,39 +54,32 @@ impl Progress {
         }
     }
 
-    /// Counts of a stored run, from the final attempt of each execution.
-    pub fn from_records(
+    /// Counts of a stored run, from its final attempts per verdict.
+    pub fn from_counts(
         state: RunState,
         planned: Option<u64>,
         started_at_ms: i64,
         finished_at_ms: Option<i64>,
-        records: &[ExecutionRecord],
+        counts: &[(Verdict, u64)],
     ) -> Progress {
-        let mut last: HashMap<(&str, &str, u32, u32), &ExecutionRecord> = HashMap::new();
-        for r in records {
-            let slot = last
-                .entry((&r.task_id, &r.model, r.sample, r.repeat))
-                .or_insert(r);
-            if r.attempt > slot.attempt {
-                *slot = r;
-            }
-        }
         let mut p = Progress::new(planned, started_at_ms);
         p.state = state;
         p.finished_at_ms = finished_at_ms;
-        for r in last.values() {
-            p.count(r.verdict);
+        for &(v, n) in counts {
+            p.count(v, n);
         }
         p
     }
 
-    fn count(&mut self, verdict: Verdict) {
-        self.finished += 1;
+    fn count(&mut self, verdict: Verdict, n: u64) {
+        self.finished += n;
         if verdict == Verdict::Passed {
-            self.passed += 1;
+            self.passed += n;
         }
-        *self.verdicts.entry(verdict.as_str().into()).or_insert(0) += 1;
-        self.pass_rate_pct = Some(100.0 * self.passed as f64 / self.finished as f64);
+        *self.verdicts.entry(verdict.as_str().into()).or_insert(0) += n;
+        if self.finished > 0 {
+            self.pass_rate_pct = Some(100.0 * self.passed as f64 / self.finished as f64);
+        }
     }
 
     /// Follow one event of the live run.
@@ -95,7 +87,9 @@ impl Progress {
         match event {
             RunEvent::Planned { executions, .. } => self.planned = Some(*executions),
             RunEvent::Skipped { .. } => self.skipped += 1,
-            RunEvent::Finished { record, will_retry } if !will_retry => self.count(record.verdict),
+            RunEvent::Finished { record, will_retry } if !will_retry => {
+                self.count(record.verdict, 1)
+            }
             RunEvent::RunFinished { outcome, error } => {
                 self.state = if error.is_some() {
                     RunState::Failed
@@ -119,5 +113,49 @@ impl Progress {
         let left = self.planned?.saturating_sub(self.finished + self.skipped);
         let elapsed = u64::try_from(now_ms - self.started_at_ms).ok()?;
         Some(elapsed * left / self.finished)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::RunOutcome;
+
+    #[test]
+    fn eta_follows_the_pace_and_ends_with_the_run() {
+        let mut p = Progress::new(Some(10), 0);
+        p.apply(
+            &RunEvent::Interrupted {
+                in_flight: 0,
+                removed: 0,
+            },
+            1,
+        );
+        assert_eq!(p.eta_ms, None, "nothing finished yet: no pace");
+        p.count(Verdict::Passed, 1);
+        p.count(Verdict::Failed, 1);
+        p.apply(
+            &RunEvent::Interrupted {
+                in_flight: 0,
+                removed: 0,
+            },
+            2_000,
+        );
+        // 2 done in 2 s, 8 left.
+        assert_eq!(p.eta_ms, Some(8_000));
+        assert_eq!(p.pass_rate_pct, Some(50.0));
+        p.apply(
+            &RunEvent::RunFinished {
+                outcome: RunOutcome {
+                    interrupted: true,
+                    ..RunOutcome::default()
+                },
+                error: None,
+            },
+            3_000,
+        );
+        assert_eq!(p.state, RunState::Interrupted);
+        assert_eq!(p.eta_ms, None);
+        assert_eq!(p.finished_at_ms, Some(3_000));
     }
 }

@@ -1,7 +1,7 @@
 //! `GET /v1/runs` and `GET /v1/runs/{id}`: the store's runs, running and finished, with counts.
 use super::error::ApiError;
 use super::state::{Inner, RunsState};
-use super::view::{RunView, find_run, store_error, view};
+use super::view::{RunView, store_error, view, view_of};
 use axum::Json;
 use axum::extract::{Path, State};
 use std::sync::Arc;
@@ -23,11 +23,7 @@ pub async fn list(State(state): State<RunsState>) -> Result<Json<Vec<RunView>>, 
         let mut out = Vec::with_capacity(runs.len());
         // Newest first: what a dashboard wants on top.
         for run in runs.iter().rev() {
-            let records = s
-                .reader
-                .executions(&run.run_id)
-                .map_err(|e| store_error(s, e))?;
-            out.push(view(s, run, &records));
+            out.push(view(s, run)?);
         }
         Ok(out)
     })
@@ -39,14 +35,6 @@ pub async fn get(
     State(state): State<RunsState>,
     Path(run_id): Path<String>,
 ) -> Result<Json<RunView>, ApiError> {
-    let v = blocking(&state.inner, move |s| {
-        let run = find_run(s, &run_id)?;
-        let records = s
-            .reader
-            .executions(&run_id)
-            .map_err(|e| store_error(s, e))?;
-        Ok(view(s, &run, &records))
-    })
-    .await?;
+    let v = blocking(&state.inner, move |s| view_of(s, &run_id)).await?;
     Ok(Json(v))
 }

@@ -26,11 +26,22 @@ pub(crate) struct Inner {
 }
 
 impl RunsState {
-    /// `task_roots` are offered to clients by their directory names (they must differ).
-    /// Opens a reader on `store` (creating the store when missing).
+    /// `task_roots` are offered to clients by their directory names (`tasks`, `suites`; a name
+    /// already taken gets `-2`, `-3`, …). Opens a reader on `store` (creating the store when
+    /// missing).
     pub fn new(
         store: String,
         task_roots: Vec<PathBuf>,
+        executor: Arc<dyn Executor>,
+        concurrency: usize,
+    ) -> Result<RunsState, StoreError> {
+        RunsState::with_roots(store, name_roots(task_roots), executor, concurrency)
+    }
+
+    /// Roots under names of the caller's choosing (e.g. `--tasks bench=/srv/tasks`).
+    pub fn with_roots(
+        store: String,
+        roots: Vec<TaskRoot>,
         executor: Arc<dyn Executor>,
         concurrency: usize,
     ) -> Result<RunsState, StoreError> {
@@ -39,7 +50,7 @@ impl RunsState {
             inner: Arc::new(Inner {
                 store,
                 reader,
-                roots: task_roots.into_iter().map(TaskRoot::from_path).collect(),
+                roots,
                 executor,
                 concurrency: concurrency.max(1),
                 defaults: Limits::default(),
@@ -60,4 +71,20 @@ impl RunsState {
             run.wait_done().await;
         }
     }
+}
+
+/// Name each root after its directory, never twice.
+fn name_roots(paths: Vec<PathBuf>) -> Vec<TaskRoot> {
+    let mut out: Vec<TaskRoot> = Vec::new();
+    for p in paths {
+        let mut root = TaskRoot::from_path(p);
+        let base = root.name.clone();
+        let mut n = 2;
+        while out.iter().any(|r| r.name == root.name) {
+            root.name = format!("{base}-{n}");
+            n += 1;
+        }
+        out.push(root);
+    }
+    out
 }

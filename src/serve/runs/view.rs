@@ -4,7 +4,7 @@
 use super::error::ApiError;
 use super::progress::{Progress, RunState};
 use super::state::Inner;
-use crate::store::{ExecutionRecord, RunRecord, StoreError};
+use crate::store::{RunRecord, StoreError};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -48,8 +48,8 @@ pub fn store_error(s: &Inner, e: StoreError) -> ApiError {
     }
 }
 
-/// One run as the API shows it; `records` are its executions in the store.
-pub fn view(s: &Inner, run: &RunRecord, records: &[ExecutionRecord]) -> RunView {
+/// One run as the API shows it: live counts while this server runs it, else the store's.
+pub fn view(s: &Inner, run: &RunRecord) -> Result<RunView, ApiError> {
     let progress = match s.live.get(&run.run_id).filter(|l| !l.is_done()) {
         Some(live) => live.progress(),
         None => {
@@ -58,23 +58,32 @@ pub fn view(s: &Inner, run: &RunRecord, records: &[ExecutionRecord]) -> RunView 
             } else {
                 RunState::Interrupted
             };
-            Progress::from_records(
+            let counts = s
+                .reader
+                .final_verdict_counts(&run.run_id)
+                .map_err(|e| store_error(s, e))?;
+            Progress::from_counts(
                 state,
                 planned(&run.config_json),
                 run.started_at_ms,
                 run.finished_at_ms,
-                records,
+                &counts,
             )
         }
     };
-    RunView {
+    Ok(RunView {
         run_id: run.run_id.clone(),
         state: progress.state,
         started_at_ms: run.started_at_ms,
         finished_at_ms: run.finished_at_ms,
         settings: public_settings(&run.config_json),
         progress,
-    }
+    })
+}
+
+/// The run `run_id` as the API shows it, or 404.
+pub fn view_of(s: &Inner, run_id: &str) -> Result<RunView, ApiError> {
+    view(s, &find_run(s, run_id)?)
 }
 
 /// The run record, or 404.
