@@ -68,6 +68,18 @@ async fn a_run_over_http_streams_its_results_and_reports() {
         let error = body["error"].as_str().unwrap();
         assert!(!error.contains(&host_path), "{error}");
     }
+    // A malformed option is a JSON error too.
+    let (status, body) = server
+        .post_jsonl(
+            "tasks=bench&samples=many",
+            sample_candidates(&MODELS, &TASKS),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("query string"),
+        "{body}"
+    );
     // Nothing usable uploaded: a clear 400.
     let (status, body) = server
         .post_jsonl(

@@ -12,6 +12,7 @@ use crate::store::open_writer;
 use crate::task::{Task, load_tasks};
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -194,10 +195,12 @@ fn task_meta(tasks: &[Task]) -> Value {
 
 pub async fn create(
     State(state): State<RunsState>,
-    Query(q): Query<QueryOptions>,
+    q: Result<Query<QueryOptions>, QueryRejection>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(q) = q?;
+    let body = body?;
     let s = state.inner.clone();
     let (o, jsonl) = parse(q, &headers, &body)?;
     drop(body);

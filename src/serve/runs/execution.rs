@@ -6,6 +6,7 @@ use super::state::RunsState;
 use super::view::{find_run, store_error};
 use crate::store::ExecutionRecord;
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -29,8 +30,9 @@ fn attempt_line(r: &ExecutionRecord) -> Value {
 pub async fn execution(
     State(state): State<RunsState>,
     Path((run_id, task_id, model)): Path<(String, String, String)>,
-    Query(slot): Query<Slot>,
+    slot: Result<Query<Slot>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let Query(slot) = slot?;
     let out = blocking(&state.inner, move |s| {
         let run = find_run(s, &run_id)?;
         let mut attempts: Vec<ExecutionRecord> = s

@@ -5,6 +5,7 @@ use super::read::blocking;
 use super::state::RunsState;
 use super::view::{find_run, store_error};
 use crate::report::{KList, OutputFormat, render, summarize_with_k};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -31,8 +32,9 @@ fn content_type(format: OutputFormat) -> &'static str {
 pub async fn report(
     State(state): State<RunsState>,
     Path(run_id): Path<String>,
-    Query(q): Query<ReportQuery>,
+    q: Result<Query<ReportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(q) = q?;
     let name = q.format.as_deref().unwrap_or("json");
     let format = OutputFormat::ALL
         .into_iter()

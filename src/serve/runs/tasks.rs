@@ -6,6 +6,7 @@ use super::roots::{redact_roots, select};
 use super::state::RunsState;
 use crate::task::load_tasks;
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -17,8 +18,9 @@ pub struct TasksQuery {
 
 pub async fn tasks(
     State(state): State<RunsState>,
-    Query(q): Query<TasksQuery>,
+    q: Result<Query<TasksQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let Query(q) = q?;
     let out = blocking(&state.inner, move |s| {
         let selections = match &q.tasks {
             Some(w) => vec![select(&s.roots, Some(w))?],
