@@ -250,6 +250,13 @@ async fn a_cancelled_run_leaves_no_container() {
     assert_eq!(created["executions"], 8);
     let run_id = created["run_id"].as_str().unwrap().to_string();
 
+    // Another run beside it, which the cancel must not touch.
+    let (status, other) = server
+        .post_json(json!({ "tasks": "tasks", "task_ids": ["add-001"], "candidates": candidates }))
+        .await;
+    assert_eq!(status, 202, "{other}");
+    let other_id = other["run_id"].as_str().unwrap().to_string();
+
     // A second run with the same id while it runs is refused.
     let (status, body) = server
         .post_json(json!({ "tasks": "tasks", "run_id": run_id, "candidates": candidates }))
@@ -290,6 +297,38 @@ async fn a_cancelled_run_leaves_no_container() {
     );
     let left = containers_of_run(&run_id);
     assert!(left.is_empty(), "containers left after cancel: {left:?}");
+
+    // The other run went on: each of its executions judged at the first attempt.
+    let events = server
+        .follow(&other_id, Duration::from_secs(240), |_, _| false)
+        .await;
+    let done = &events.last().unwrap().1;
+    assert_eq!(done["state"], "finished", "{events:?}");
+    let (_, report) = server
+        .get_json(&format!("/v1/runs/{other_id}/report?format=json"))
+        .await;
+    let verdicts: Vec<(String, String, u64)> = report["tasks"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["model"].as_str().unwrap().to_string(),
+                r["verdict"].as_str().unwrap().to_string(),
+                r["attempts"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut verdicts = verdicts;
+    verdicts.sort();
+    assert_eq!(
+        verdicts,
+        [
+            ("bad".into(), "failed".into(), 1),
+            ("good".into(), "passed".into(), 1)
+        ],
+        "the cancel of {run_id} reached {other_id}"
+    );
 
     // The stream of a cancelled run ends at once with its counts.
     let events = server

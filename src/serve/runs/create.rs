@@ -5,6 +5,7 @@ use super::error::ApiError;
 use super::live::{LiveRun, LiveSink};
 use super::progress::Progress;
 use super::roots::{Selection, select};
+use super::scoped::RunExecutor;
 use super::state::RunsState;
 use super::upload::{jsonl_from_array, read_jsonl};
 use crate::run::{Plan, PlanFilter, Run, RunConfig, RunStore, StopHandle};
@@ -18,6 +19,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 /// Options as query parameters (with a JSONL body); lists are comma-separated.
 #[derive(Debug, Default, Deserialize)]
@@ -289,7 +291,8 @@ pub async fn create(
         settings,
         ..RunConfig::new(run_id.clone(), concurrency)
     };
-    let run = Run::new(config, plan, s.executor.clone())
+    let executor = Arc::new(RunExecutor::new(s.executor.clone(), &run_id));
+    let run = Run::new(config, plan, executor)
         .store(RunStore {
             writer,
             reader: s.reader.clone(),

@@ -12,6 +12,7 @@ mod read;
 mod report;
 mod roots;
 mod routes;
+mod scoped;
 mod state;
 mod tasks;
 mod upload;
