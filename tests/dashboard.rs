@@ -320,6 +320,22 @@ async fn the_dashboard_follows_a_run_live_and_opens_an_execution() {
         .unwrap();
     std::fs::write(artifacts.join("dashboard.png"), &png).unwrap();
     eprintln!("screenshot: {}", artifacts.join("dashboard.png").display());
+
+    // A run that does not exist says so instead of waiting for events forever.
+    d.session(
+        "POST",
+        "/url",
+        json!({ "url": server.url("/#/runs/run-that-is-not-there") }),
+    )
+    .await;
+    let error = d
+        .wait_for(
+            Duration::from_secs(20),
+            "the unknown run's error",
+            async |d| d.text("#run-error").await,
+        )
+        .await;
+    assert!(error.contains("no run"), "{error}");
     let _ = d.session("DELETE", "", Value::Null).await;
     assert!(support::containers_of_run(&run_id).is_empty());
 }

@@ -356,6 +356,15 @@ function runPage(runId) {
     });
     src.onerror = () => {
       if (state.progress && state.progress.state !== "running") { src.close(); return; }
+      if (!state.progress) {
+        // Never connected: say why (no such run, …) instead of waiting forever.
+        api("/v1/runs/" + enc(runId)).then(() => { live.textContent = "reconnecting…"; }, (e) => {
+          src.close();
+          live.textContent = "";
+          statsBox.replaceChildren(el("p", { class: "err", id: "run-error" }, e.message));
+        });
+        return;
+      }
       live.textContent = "reconnecting…";
     };
   }

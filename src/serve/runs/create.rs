@@ -91,11 +91,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 }
 
 /// Options and the candidates as JSONL, from either body shape.
-fn parse(
-    q: QueryOptions,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<(Options, Vec<u8>), ApiError> {
+fn parse(q: QueryOptions, headers: &HeaderMap, body: Bytes) -> Result<(Options, Bytes), ApiError> {
     let mut o = Options {
         tasks: q.tasks,
         task_ids: list(q.task_ids),
@@ -107,9 +103,9 @@ fn parse(
         concurrency: q.concurrency,
     };
     if !is_json(headers) {
-        return Ok((o, body.to_vec()));
+        return Ok((o, body));
     }
-    let b: JsonBody = serde_json::from_slice(body)
+    let b: JsonBody = serde_json::from_slice(&body)
         .map_err(|e| ApiError::BadRequest(format!("the JSON body: {e}")))?;
     o.tasks = b.tasks.or(o.tasks);
     if !b.task_ids.is_empty() {
@@ -125,7 +121,7 @@ fn parse(
     }
     o.run_id = b.run_id.or(o.run_id);
     o.concurrency = b.concurrency.or(o.concurrency);
-    Ok((o, jsonl_from_array(&b.candidates)?))
+    Ok((o, jsonl_from_array(&b.candidates)?.into()))
 }
 
 fn check_run_id(id: &str) -> Result<(), ApiError> {
@@ -204,8 +200,7 @@ pub async fn create(
     let Query(q) = q?;
     let body = body?;
     let s = state.inner.clone();
-    let (o, jsonl) = parse(q, &headers, &body)?;
-    drop(body);
+    let (o, jsonl) = parse(q, &headers, body)?;
     if o.repeat == 0 || o.repeat > MAX_REPEAT {
         return Err(ApiError::BadRequest(format!(
             "repeat must be 1..={MAX_REPEAT}"
