@@ -1,7 +1,7 @@
 //! The dashboard in a real browser: Debian's chromium driven through chromium-driver's WebDriver
 //! API (plain HTTP, no client crate). A run starts; the page shows its finished count change
 //! live; a click on a failed cell opens that execution with its verdict; candidate-controlled
-//! text (a model name with markup) shows as text. Screenshot: `target/test-artifacts/dashboard/`.
+//! text (a model name with markup) shows as text. Screenshots (mid-run and at the end): `target/test-artifacts/dashboard/`.
 //!
 //! Needs Docker, `crucible/python:latest`, `chromium` and `chromedriver`
 //! (`scripts/ensure-chromium`). Without the browser it fails when `CI` is set and is skipped
@@ -247,6 +247,7 @@ async fn the_dashboard_follows_a_run_live_and_opens_an_execution() {
         "the count changed by a reload"
     );
     eprintln!("live count: {first} -> {changed}");
+    screenshot(&d, &artifacts.join("dashboard-live.png")).await;
     d.wait_for(Duration::from_secs(240), "the run to finish", async |d| {
         d.text("#run-state").await.filter(|s| s == "finished")
     })
@@ -314,12 +315,7 @@ async fn the_dashboard_follows_a_run_live_and_opens_an_execution() {
         "markup from the API became elements"
     );
 
-    let shot = d.session("GET", "/screenshot", Value::Null).await;
-    let png = base64::engine::general_purpose::STANDARD
-        .decode(shot.as_str().unwrap())
-        .unwrap();
-    std::fs::write(artifacts.join("dashboard.png"), &png).unwrap();
-    eprintln!("screenshot: {}", artifacts.join("dashboard.png").display());
+    screenshot(&d, &artifacts.join("dashboard.png")).await;
 
     // A run that does not exist says so instead of waiting for events forever.
     d.session(
@@ -352,4 +348,13 @@ impl Driver {
         .as_str()
         .map(str::to_string)
     }
+}
+
+async fn screenshot(d: &Driver, path: &std::path::Path) {
+    let shot = d.session("GET", "/screenshot", Value::Null).await;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(shot.as_str().unwrap())
+        .unwrap();
+    std::fs::write(path, &png).unwrap();
+    eprintln!("screenshot: {}", path.display());
 }

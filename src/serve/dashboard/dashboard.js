@@ -113,7 +113,7 @@ function runsPage() {
 // ---- one run ----
 
 function runPage(runId) {
-  const state = { progress: null, report: null, cells: new Map(), selected: null, source: null,
+  const state = { progress: null, report: null, cells: new Map(), running: new Set(), selected: null, source: null,
     refreshTimer: null, lastRefresh: 0, stopped: false };
   const key = (task, model) => task + "\u0000" + model;
   const enc = encodeURIComponent;
@@ -234,6 +234,10 @@ function runPage(runId) {
     const models = r.models.map((m) => m.model);
     // Models seen live but not yet in the report.
     for (const c of state.cells.values()) if (!models.includes(c.model)) models.push(c.model);
+    for (const k of state.running) {
+      const m = k.split("\u0000")[1];
+      if (!models.includes(m)) models.push(m);
+    }
     const rows = r.tasks.map((t) => el("tr", {},
       el("td", { class: "name", title: t.title }, t.task_id),
       el("td", {}, usd(t.price_usd)),
@@ -248,8 +252,15 @@ function runPage(runId) {
       el("tbody", {}, rows))));
   }
   function paintCell(td) {
-    const c = state.cells.get(key(td.dataset.task, td.dataset.model));
-    if (!c) return;
+    const k = key(td.dataset.task, td.dataset.model);
+    const c = state.cells.get(k);
+    if (!c) {
+      if (state.running.has(k)) {
+        td.className = "cell none running";
+        td.replaceChildren(el("span", { class: "muted small" }, "running…"));
+      }
+      return;
+    }
     td.className = "cell " + c.verdict + (state.selected === key(c.task_id, c.model) ? " sel" : "");
     td.title = c.reason || "";
     td.replaceChildren(c.verdict, el("br"), el("span", { class: "muted small" },
@@ -262,6 +273,7 @@ function runPage(runId) {
     const old = state.cells.get(k);
     if (old && old.attempt > e.attempt) return false;
     state.cells.set(k, e);
+    state.running.delete(k);
     for (const td of gridBox.querySelectorAll("td.cell")) {
       if (td.dataset.task === e.task_id && td.dataset.model === e.model) { paintCell(td); return false; }
     }
@@ -345,6 +357,17 @@ function runPage(runId) {
       noteExecution(JSON.parse(ev.data));
       // The models table and charts follow from the report, a few times a second at most.
       scheduleRefresh();
+    });
+    src.addEventListener("started", (ev) => {
+      const e = JSON.parse(ev.data);
+      if (e.sample !== 0 || e.repeat !== 0) return;
+      state.running.add(key(e.task_id, e.model));
+      let shown = false;
+      for (const td of gridBox.querySelectorAll("td.cell")) {
+        if (td.dataset.task === e.task_id && td.dataset.model === e.model) { paintCell(td); shown = true; }
+      }
+      // A model with no result yet has no column: draw the grid again with it.
+      if (!shown && state.report) drawGrid(state.report);
     });
     src.addEventListener("progress", (ev) => { state.progress = JSON.parse(ev.data); drawProgress(); });
     src.addEventListener("done", (ev) => {

@@ -1,7 +1,7 @@
 //! `GET /v1/runs/{id}/events`: server-sent events. A subscriber first gets a `snapshot` (the
 //! counts and every execution already in the store), then, while the run goes on, an
-//! `execution` for every attempt as it lands and a `progress` with the new counts; `done` ends
-//! the stream. A subscriber that falls behind gets `progress` again (`lagged`: events it missed).
+//! `started` when an attempt is handed to the executor, an `execution` for every attempt as it
+//! lands and a `progress` with the new counts; `done` ends the stream. A subscriber that falls behind gets `progress` again (`lagged`: events it missed).
 //! Executions may repeat between the snapshot and the live stream: the key (task, model, sample,
 //! repeat, attempt) identifies them.
 use super::error::ApiError;
@@ -107,6 +107,7 @@ async fn follow(
                 event("execution", &brief(&record, will_retry)),
                 event("progress", &live.progress()),
             ],
+            Ok(RunEvent::Started { execution, .. }) => vec![event("started", &execution)],
             Ok(RunEvent::Planned { .. } | RunEvent::Skipped { .. }) => {
                 vec![event("progress", &live.progress())]
             }
