@@ -1,7 +1,7 @@
 //! `POST /v1/runs`: a run of uploaded candidates over a server-side task root, started in the
 //! background with the library's `Run`, written to the store as it goes.
 use super::clock::now_ms;
-use super::error::ApiError;
+use super::error::{ApiError, redact_store};
 use super::live::{LiveRun, LiveSink};
 use super::progress::Progress;
 use super::roots::{Selection, select};
@@ -67,6 +67,9 @@ struct Options {
 
 /// Most repeats a client may ask for: a typo must not queue a million executions.
 const MAX_REPEAT: u32 = 100;
+/// Rejected lines and unknown candidates named in the answer and kept with the run (the rest
+/// are counted): an upload of a wrong file must not store a copy of its every line.
+const MAX_LISTED: usize = 100;
 
 fn list(s: Option<String>) -> Vec<String> {
     s.map(|s| {
@@ -250,7 +253,8 @@ pub async fn create(
         .run_id
         .clone()
         .unwrap_or_else(|| format!("run-{}", uuid::Uuid::new_v4().simple()));
-    let unknown: Vec<String> = plan.unknown.iter().cloned().collect();
+    let unknown: Vec<String> = plan.unknown.iter().take(MAX_LISTED).cloned().collect();
+    let rejected: Vec<&String> = uploaded.rejected.iter().take(MAX_LISTED).collect();
     let settings = json!({
         "source": "serve",
         "tasks": sel.label(),
@@ -260,8 +264,10 @@ pub async fn create(
         "repeat": o.repeat,
         "candidates": candidate_count,
         "executions": executions,
-        "rejected_lines": uploaded.rejected,
+        "rejected_lines": rejected,
+        "rejected_line_count": uploaded.rejected.len(),
         "unknown_candidates": unknown,
+        "unknown_candidate_count": plan.unknown.len(),
         "skipped_tasks": skipped,
         "task_meta": task_meta,
     });
@@ -292,7 +298,7 @@ pub async fn create(
             writer,
             reader: s.reader.clone(),
         })
-        .sink(LiveSink(live.clone()))
+        .sink(LiveSink::new(live.clone(), &s.store))
         .stopped_by(stop);
     let id = run_id.clone();
     let bg = s.clone();
@@ -308,7 +314,12 @@ pub async fn create(
                     ""
                 }
             ),
-            Err(e) => tracing::warn!("run {id}: {}", redact_store(&e.to_string(), &bg.store)),
+            Err(e) => {
+                let message = redact_store(&e.to_string(), &bg.store);
+                tracing::warn!("run {id}: {message}");
+                // A run that failed before it began sent no end event: say so here.
+                live.fail(&message);
+            }
         }
         live.mark_done();
         bg.live.remove(&id);
@@ -318,7 +329,8 @@ pub async fn create(
         "tasks": task_count,
         "candidates": candidate_count,
         "executions": executions,
-        "rejected_lines": uploaded.rejected,
+        "rejected_lines": rejected,
+        "rejected_line_count": uploaded.rejected.len(),
         "unknown_candidates": unknown,
     });
     Ok((
@@ -327,14 +339,4 @@ pub async fn create(
         Json(body),
     )
         .into_response())
-}
-
-/// The store's location is the server's business: a message names it "the store".
-pub fn redact_store(message: &str, store: &str) -> String {
-    let path = store.strip_prefix("sqlite://").unwrap_or(store);
-    if path.is_empty() {
-        message.to_string()
-    } else {
-        message.replace(path, "the store")
-    }
 }

@@ -49,3 +49,13 @@ impl From<axum::extract::rejection::BytesRejection> for ApiError {
         ApiError::BadRequest(format!("request body: {}", e.body_text()))
     }
 }
+
+/// The store's location is the server's business: a message names it "the store".
+pub fn redact_store(message: &str, store: &str) -> String {
+    let path = store.strip_prefix("sqlite://").unwrap_or(store);
+    if path.is_empty() {
+        message.to_string()
+    } else {
+        message.replace(path, "the store")
+    }
+}

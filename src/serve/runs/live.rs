@@ -1,5 +1,6 @@
 //! The runs this server is running: each with its stop handle, its event channel and its counts,
 //! so that a subscriber can join late and a client can cancel it.
+use super::error::redact_store;
 use super::progress::{Progress, RunState};
 use crate::run::{EventSink, RunEvent, StopHandle};
 use std::collections::HashMap;
@@ -40,6 +41,14 @@ impl LiveRun {
         self.progress.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The run ended before it began (the store refused it).
+    pub fn fail(&self, message: &str) {
+        let mut p = self.lock();
+        p.state = RunState::Failed;
+        p.error = Some(message.to_string());
+        p.eta_ms = None;
+    }
+
     pub fn mark_done(&self) {
         self.done.send_replace(true);
     }
@@ -57,13 +66,32 @@ impl LiveRun {
 
 /// The run's sink: counts first, then subscribers, so a subscriber that reads the counts after
 /// an event sees that event counted.
-pub struct LiveSink(pub Arc<LiveRun>);
+pub struct LiveSink {
+    run: Arc<LiveRun>,
+    /// The store's location, kept out of the error the counts carry.
+    store: String,
+}
+
+impl LiveSink {
+    pub fn new(run: Arc<LiveRun>, store: &str) -> LiveSink {
+        LiveSink {
+            run,
+            store: store.to_string(),
+        }
+    }
+}
 
 impl EventSink for LiveSink {
     fn event(&mut self, event: &RunEvent) {
-        self.0.lock().apply(event, super::clock::now_ms());
+        {
+            let mut p = self.run.lock();
+            p.apply(event, super::clock::now_ms());
+            if let Some(e) = &p.error {
+                p.error = Some(redact_store(e, &self.store));
+            }
+        }
         // No subscriber is fine: nobody is watching.
-        let _ = self.0.events.send(event.clone());
+        let _ = self.run.events.send(event.clone());
     }
 }
 

@@ -44,7 +44,7 @@ fn planned(config_json: &str) -> Option<u64> {
 pub fn store_error(s: &Inner, e: StoreError) -> ApiError {
     match e {
         StoreError::NoSuchRun { run_id, .. } => ApiError::NotFound(format!("no run `{run_id}`")),
-        e => ApiError::Internal(super::create::redact_store(&e.to_string(), &s.store)),
+        e => ApiError::Internal(super::error::redact_store(&e.to_string(), &s.store)),
     }
 }
 
