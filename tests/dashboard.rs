@@ -300,7 +300,13 @@ async fn the_dashboard_follows_a_run_live_and_opens_an_execution() {
     assert!(!reason.is_empty());
     assert!(d.text("#ex-tests").await.unwrap().contains("test_negative"));
 
-    // Candidate-controlled text stayed text: the model name's markup and the printed script.
+    // Candidate-controlled text stayed text: the model name's markup and the printed script
+    // (pytest shows a failing test's captured stdout).
+    let stdout = d.text("#ex-stdout").await.unwrap();
+    assert!(
+        stdout.contains("<script>window.pwned = 1</script>"),
+        "the candidate's output is shown as text: {stdout}"
+    );
     let header_ok = d
         .script(&format!(
             "return [...document.querySelectorAll('th')].some(t => t.textContent === {});",
