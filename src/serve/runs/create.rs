@@ -292,7 +292,11 @@ pub async fn create(
         settings,
         ..RunConfig::new(run_id.clone(), concurrency)
     };
-    let executor = Arc::new(RunExecutor::new(s.executor.clone(), &run_id));
+    let executor = Arc::new(RunExecutor::new(
+        s.executor.clone(),
+        &run_id,
+        s.slots.clone(),
+    ));
     let run = Run::new(config, plan, executor)
         .store(RunStore {
             writer,

@@ -9,12 +9,15 @@
 //!   backend);
 //! - an abort that removes only containers labelled with this run's id (the engine has already
 //!   dropped the run's executions, whose guards remove their containers; the sweep catches a
-//!   creation cut mid-request).
+//!   creation cut mid-request);
+//! - a place in the server-wide queue: every run's executions share `concurrency` slots (first
+//!   come, first served), so two runs do not put twice the containers on the machine.
 use crate::docker::{self, container};
 use crate::execution::{Evidence, ExecutionSpec, Executor, InfraError, Ticket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// Ticket ranges handed out so far; run n uses [n << 32, (n + 1) << 32). `Sandbox::run` (one-off
 /// executions) counts from u64::MAX / 2, above every range.
@@ -28,14 +31,16 @@ pub struct RunExecutor {
     inner: Arc<dyn Executor>,
     run_id: String,
     base: Ticket,
+    slots: Arc<Semaphore>,
 }
 
 impl RunExecutor {
-    pub fn new(inner: Arc<dyn Executor>, run_id: &str) -> RunExecutor {
+    pub fn new(inner: Arc<dyn Executor>, run_id: &str, slots: Arc<Semaphore>) -> RunExecutor {
         RunExecutor {
             inner,
             run_id: run_id.to_string(),
             base: RANGES.fetch_add(1, Ordering::Relaxed) << 32,
+            slots,
         }
     }
 
@@ -83,6 +88,12 @@ impl Executor for RunExecutor {
     }
 
     async fn execute(&self, ticket: Ticket, spec: &ExecutionSpec) -> Result<Evidence, InfraError> {
+        // Waiting here costs the candidate nothing: its time limit starts in the container.
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .map_err(|_| InfraError::new("the server is shutting down"))?;
         self.inner.execute(self.base + ticket, spec).await
     }
 

@@ -7,6 +7,7 @@ use crate::limits::Limits;
 use crate::store::{StoreError, StoreReader, open_reader};
 use std::path::PathBuf;
 use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 #[derive(Clone)]
 pub struct RunsState {
@@ -20,6 +21,8 @@ pub(crate) struct Inner {
     pub roots: Vec<TaskRoot>,
     pub executor: Arc<dyn Executor>,
     pub concurrency: usize,
+    /// Containers in flight across all runs (`concurrency` of them).
+    pub slots: Arc<Semaphore>,
     /// Limits for tasks that set none.
     pub defaults: Limits,
     pub live: Registry,
@@ -53,6 +56,7 @@ impl RunsState {
                 roots,
                 executor,
                 concurrency: concurrency.max(1),
+                slots: Arc::new(Semaphore::new(concurrency.max(1))),
                 defaults: Limits::default(),
                 live: Registry::default(),
             }),
