@@ -3,11 +3,12 @@
 use super::clock::now_ms;
 use super::error::{ApiError, redact_store};
 use super::live::{LiveRun, LiveSink};
+use super::options::{MAX_REPEAT, QueryOptions, check_run_id, parse};
 use super::progress::Progress;
 use super::roots::{Selection, select};
 use super::scoped::RunExecutor;
 use super::state::RunsState;
-use super::upload::{jsonl_from_array, read_jsonl};
+use super::upload::read_jsonl;
 use crate::run::{Plan, PlanFilter, Run, RunConfig, RunStore, StopHandle};
 use crate::store::open_writer;
 use crate::task::{Task, load_tasks};
@@ -17,130 +18,12 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-/// Options as query parameters (with a JSONL body); lists are comma-separated.
-#[derive(Debug, Default, Deserialize)]
-pub struct QueryOptions {
-    tasks: Option<String>,
-    task_ids: Option<String>,
-    models: Option<String>,
-    samples: Option<u32>,
-    repeat: Option<u32>,
-    model: Option<String>,
-    run_id: Option<String>,
-    concurrency: Option<usize>,
-}
-
-/// A JSON body: the same options, and the candidates as an array of JSONL-line objects.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JsonBody {
-    tasks: Option<String>,
-    #[serde(default)]
-    task_ids: Vec<String>,
-    #[serde(default)]
-    models: Vec<String>,
-    samples: Option<u32>,
-    repeat: Option<u32>,
-    model: Option<String>,
-    run_id: Option<String>,
-    concurrency: Option<usize>,
-    #[serde(default)]
-    candidates: Vec<Value>,
-}
-
-/// The options of a run, whichever way they came.
-#[derive(Debug, Default)]
-struct Options {
-    tasks: Option<String>,
-    task_ids: Vec<String>,
-    models: Vec<String>,
-    samples: Option<u32>,
-    repeat: u32,
-    model: String,
-    run_id: Option<String>,
-    concurrency: Option<usize>,
-}
-
-/// Most repeats a client may ask for: a typo must not queue a million executions.
-const MAX_REPEAT: u32 = 100;
 /// Rejected lines and unknown candidates named in the answer and kept with the run (the rest
 /// are counted): an upload of a wrong file must not store a copy of its every line.
 const MAX_LISTED: usize = 100;
-
-fn list(s: Option<String>) -> Vec<String> {
-    s.map(|s| {
-        s.split(',')
-            .map(str::trim)
-            .filter(|x| !x.is_empty())
-            .map(str::to_string)
-            .collect()
-    })
-    .unwrap_or_default()
-}
-
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|ct| {
-            let ct = ct.to_ascii_lowercase();
-            ct.starts_with("application/json")
-        })
-        .unwrap_or(false)
-}
-
-/// Options and the candidates as JSONL, from either body shape.
-fn parse(q: QueryOptions, headers: &HeaderMap, body: Bytes) -> Result<(Options, Bytes), ApiError> {
-    let mut o = Options {
-        tasks: q.tasks,
-        task_ids: list(q.task_ids),
-        models: list(q.models),
-        samples: q.samples,
-        repeat: q.repeat.unwrap_or(1),
-        model: q.model.unwrap_or_else(|| "model".into()),
-        run_id: q.run_id,
-        concurrency: q.concurrency,
-    };
-    if !is_json(headers) {
-        return Ok((o, body));
-    }
-    let b: JsonBody = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::BadRequest(format!("the JSON body: {e}")))?;
-    o.tasks = b.tasks.or(o.tasks);
-    if !b.task_ids.is_empty() {
-        o.task_ids = b.task_ids;
-    }
-    if !b.models.is_empty() {
-        o.models = b.models;
-    }
-    o.samples = b.samples.or(o.samples);
-    o.repeat = b.repeat.unwrap_or(o.repeat);
-    if let Some(m) = b.model {
-        o.model = m;
-    }
-    o.run_id = b.run_id.or(o.run_id);
-    o.concurrency = b.concurrency.or(o.concurrency);
-    Ok((o, jsonl_from_array(&b.candidates)?.into()))
-}
-
-fn check_run_id(id: &str) -> Result<(), ApiError> {
-    let ok = !id.is_empty()
-        && id.len() <= 128
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::BadRequest(
-            "run_id: 1-128 characters of letters, digits, `-`, `_` and `.`".into(),
-        ))
-    }
-}
 
 /// The tasks of the selection, kept to `task_ids` when given.
 fn tasks_of(
@@ -254,6 +137,7 @@ pub async fn create(
         .clone()
         .unwrap_or_else(|| format!("run-{}", uuid::Uuid::new_v4().simple()));
     let unknown: Vec<String> = plan.unknown.iter().take(MAX_LISTED).cloned().collect();
+    let plan_unknown = plan.unknown.len();
     let rejected: Vec<&String> = uploaded.rejected.iter().take(MAX_LISTED).collect();
     let settings = json!({
         "source": "serve",
@@ -267,7 +151,7 @@ pub async fn create(
         "rejected_lines": rejected,
         "rejected_line_count": uploaded.rejected.len(),
         "unknown_candidates": unknown,
-        "unknown_candidate_count": plan.unknown.len(),
+        "unknown_candidate_count": plan_unknown,
         "skipped_tasks": skipped,
         "task_meta": task_meta,
     });
@@ -326,7 +210,7 @@ pub async fn create(
             }
         }
         live.mark_done();
-        bg.live.remove(&id);
+        bg.live.remove(&id, &live);
     });
     let body = json!({
         "run_id": run_id,
@@ -336,6 +220,7 @@ pub async fn create(
         "rejected_lines": rejected,
         "rejected_line_count": uploaded.rejected.len(),
         "unknown_candidates": unknown,
+        "unknown_candidate_count": plan_unknown,
     });
     Ok((
         StatusCode::ACCEPTED,

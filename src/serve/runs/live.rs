@@ -120,8 +120,12 @@ impl Registry {
         self.lock().get(run_id).cloned()
     }
 
-    pub fn remove(&self, run_id: &str) {
-        self.lock().remove(run_id);
+    /// Forget `run` (ended); a later run under the same id stays.
+    pub fn remove(&self, run_id: &str, run: &Arc<LiveRun>) {
+        let mut runs = self.lock();
+        if runs.get(run_id).is_some_and(|r| Arc::ptr_eq(r, run)) {
+            runs.remove(run_id);
+        }
     }
 
     /// A run still going, if any.

@@ -7,6 +7,7 @@ mod error;
 mod events;
 mod execution;
 mod live;
+mod options;
 mod progress;
 mod read;
 mod report;
