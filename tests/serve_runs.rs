@@ -209,6 +209,25 @@ async fn a_run_over_http_streams_its_results_and_reports() {
         .await;
     assert_eq!(status, 404);
 
+    // The same upload under the same run id resumes it: everything is judged already.
+    let (status, resumed) = server
+        .post_jsonl(
+            &format!("tasks=bench&run_id={run_id}"),
+            sample_candidates(&MODELS, &TASKS),
+        )
+        .await;
+    assert_eq!(status, 202, "{resumed}");
+    let events = server
+        .follow(&run_id, Duration::from_secs(120), |_, _| false)
+        .await;
+    assert_eq!(events.last().unwrap().1["state"], "finished", "{events:?}");
+    let (_, again) = server
+        .get_json(&format!("/v1/runs/{run_id}/report?format=json"))
+        .await;
+    for m in again["models"].as_array().unwrap() {
+        assert_eq!(m["attempts"], 2, "nothing ran again: {m}");
+    }
+
     // Cancelling a finished run is a conflict.
     let r = server
         .client
