@@ -440,4 +440,29 @@ impl StoreReader for SqliteStore {
         let rows = result.map_err(|e| self.query_error("read executions", e))?;
         self.require_run_if_empty(rows, run_id)
     }
+
+    fn final_verdict_counts(&self, run_id: &str) -> Result<Vec<(Verdict, u64)>, StoreError> {
+        let result = (|| {
+            let conn = self.conn();
+            // The final attempt of each slot, found through the UNIQUE index on the slot.
+            let mut stmt = conn.prepare_cached(
+                "SELECT verdict, COUNT(*) FROM executions e
+                 WHERE run_id = ?1 AND attempt = (
+                    SELECT MAX(attempt) FROM executions x
+                    WHERE x.run_id = e.run_id AND x.task_id = e.task_id AND x.model = e.model
+                      AND x.sample = e.sample AND x.repeat = e.repeat)
+                 GROUP BY verdict ORDER BY verdict",
+            )?;
+            let rows = stmt.query_map([run_id], |row| {
+                let verdict: String = row.get(0)?;
+                let n: i64 = row.get(1)?;
+                Ok((
+                    Verdict::parse(&verdict).ok_or_else(|| decode_error(0, "verdict", &verdict))?,
+                    n.max(0) as u64,
+                ))
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })();
+        result.map_err(|e| self.query_error("count verdicts", e))
+    }
 }

@@ -336,3 +336,43 @@ fn a_shared_reader_reads_from_other_threads_while_the_writer_writes_and_cannot_w
         "{refused}"
     );
 }
+
+#[test]
+fn final_verdict_counts_count_the_last_attempt_of_each_slot_like_the_default() {
+    let (_dir, mut store) = open_temp();
+    store.begin_run(&run("r1", 10)).unwrap();
+    store
+        .put_executions(&[
+            execution("r1", "t1", "m1", 1, Verdict::InfraError),
+            execution("r1", "t1", "m1", 2, Verdict::Timeout),
+            execution("r1", "t2", "m1", 1, Verdict::Passed),
+            execution("r1", "t3", "m2", 1, Verdict::Passed),
+        ])
+        .unwrap();
+    let mut sql = store.final_verdict_counts("r1").unwrap();
+    sql.sort_by_key(|(v, _)| v.as_str());
+    assert_eq!(sql, vec![(Verdict::Passed, 2), (Verdict::Timeout, 1)]);
+    /// The trait's default, over the same records.
+    struct Default<'a>(&'a SqliteStore);
+    impl StoreReader for Default<'_> {
+        fn final_keys(&self, r: &str) -> Result<std::collections::HashSet<FinalKey>, StoreError> {
+            self.0.final_keys(r)
+        }
+        fn runs(&self) -> Result<Vec<RunRecord>, StoreError> {
+            self.0.runs()
+        }
+        fn latest_run(&self) -> Result<Option<RunRecord>, StoreError> {
+            self.0.latest_run()
+        }
+        fn tasks(&self, r: &str) -> Result<Vec<TaskRecord>, StoreError> {
+            self.0.tasks(r)
+        }
+        fn executions(&self, r: &str) -> Result<Vec<ExecutionRecord>, StoreError> {
+            self.0.executions(r)
+        }
+    }
+    let mut default = Default(&store).final_verdict_counts("r1").unwrap();
+    default.sort_by_key(|(v, _)| v.as_str());
+    assert_eq!(default, sql);
+    assert!(store.final_verdict_counts("nope").unwrap().is_empty());
+}

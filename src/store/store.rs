@@ -2,7 +2,8 @@
 //! (reports, a server) that may read while the run writes. SQLite implements both; PostgreSQL
 //! can implement the same traits.
 use super::record::{ExecutionRecord, RunRecord, TaskRecord};
-use std::collections::HashSet;
+use crate::verdict::Verdict;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -43,6 +44,29 @@ pub trait StoreReader: Send + Sync {
     fn tasks(&self, run_id: &str) -> Result<Vec<TaskRecord>, StoreError>;
     /// All attempts of a run, test cases included.
     fn executions(&self, run_id: &str) -> Result<Vec<ExecutionRecord>, StoreError>;
+
+    /// How many executions of a run ended in each verdict, counting the final attempt of each
+    /// (task, model, sample, repeat). A listing of runs needs only this; the default reads
+    /// every record, a backend can count in place.
+    fn final_verdict_counts(&self, run_id: &str) -> Result<Vec<(Verdict, u64)>, StoreError> {
+        let mut last: HashMap<(String, String, u32, u32), (u32, Verdict)> = HashMap::new();
+        for r in self.executions(run_id)? {
+            let slot = last
+                .entry((r.task_id, r.model, r.sample, r.repeat))
+                .or_insert((r.attempt, r.verdict));
+            if r.attempt >= slot.0 {
+                *slot = (r.attempt, r.verdict);
+            }
+        }
+        let mut counts: Vec<(Verdict, u64)> = Vec::new();
+        for (_, v) in last.into_values() {
+            match counts.iter_mut().find(|(c, _)| *c == v) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((v, 1)),
+            }
+        }
+        Ok(counts)
+    }
 }
 
 /// Both roles over one connection (tests, tools, code that predates the split).
