@@ -11,6 +11,7 @@ pub mod payload;
 pub mod report;
 pub mod run;
 pub mod sandbox;
+pub mod serve;
 pub mod store;
 pub mod suites;
 pub mod task;

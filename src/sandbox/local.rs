@@ -63,6 +63,14 @@ impl Sandbox {
         &self.host.policy
     }
 
+    /// Idle reuse slots waiting for work (0 for the fresh backend).
+    pub fn idle_slots(&self) -> usize {
+        match &self.engine {
+            Engine::Fresh(_) => 0,
+            Engine::Reuse(reuse) => reuse.idle_count(),
+        }
+    }
+
     /// Run one execution and judge it (for callers without a run: `exec`, tests).
     pub async fn run(&self, spec: &ExecutionSpec) -> ExecutionResult {
         let ticket = self.next_ticket.fetch_add(1, Ordering::Relaxed);

@@ -37,6 +37,16 @@ impl Reuse {
             .push(slot);
     }
 
+    /// How many slots wait idle (a server's metrics).
+    pub fn idle_count(&self) -> usize {
+        self.idle
+            .lock()
+            .expect("slot pool")
+            .values()
+            .map(Vec::len)
+            .sum()
+    }
+
     /// Retire every idle slot (end of run, interrupt).
     pub fn retire_idle(&self, host: &Host) {
         let ids: Vec<String> = {
@@ -82,8 +92,15 @@ impl Reuse {
     ) -> Result<Evidence, DockerError> {
         let image_id = host.image_id(&spec.image).await?;
         let mut slot = self.slot(host, spec).await?;
+        // Dropped before the reply is judged (the caller gave up, e.g. a server's client went
+        // away): the slot's state is unknown and its candidate may still run, so remove it.
+        let abandoned = Abandoned {
+            host,
+            id: Some(slot.id.clone()),
+        };
         let started = Instant::now();
         let reply = slot.execute(spec).await;
+        abandoned.disarm();
         let wall_ms = started.elapsed().as_millis() as u64;
         let mut evidence = match reply {
             Ok(reply) => {
@@ -108,6 +125,26 @@ impl Reuse {
         evidence.image_id = Some(image_id);
         evidence.runtime = host.policy.runtime.clone();
         Ok(evidence)
+    }
+}
+
+/// Retires a slot whose execution future was dropped mid-way.
+struct Abandoned<'a> {
+    host: &'a Host,
+    id: Option<String>,
+}
+
+impl Abandoned<'_> {
+    fn disarm(mut self) {
+        self.id = None;
+    }
+}
+
+impl Drop for Abandoned<'_> {
+    fn drop(&mut self) {
+        if let Some(id) = self.id.take() {
+            self.host.retire(&id);
+        }
     }
 }
 
