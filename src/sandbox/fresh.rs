@@ -73,8 +73,10 @@ impl Fresh {
 async fn create(host: &Host, spec: &ExecutionSpec) -> Result<(String, Attached), DockerError> {
     let container = harness::container_spec(&host.policy, spec, false);
     let id = container::create(&host.docker, &container).await?;
-    host.live.track(&host.docker, &id).hand_off();
+    // Dropped (or failing) before it is attached: the guard removes the container.
+    let creating = host.live.track(&host.docker, &id);
     let attached = container::attach(&host.docker, &id).await?;
+    creating.hand_off();
     Ok((id, attached))
 }
 

@@ -68,7 +68,8 @@ impl Reuse {
         }
         let body = harness::container_spec(&host.policy, spec, true);
         let id = container::create(&host.docker, &body).await?;
-        host.live.track(&host.docker, &id).hand_off();
+        // Until the slot is ready, dropping this future (a caller that gave up) removes it.
+        let starting = host.live.track(&host.docker, &id);
         let started = async {
             let attached = container::attach(&host.docker, &id).await?;
             container::start(&host.docker, &id).await?;
@@ -76,7 +77,9 @@ impl Reuse {
             slot.wait_ready(START_TIMEOUT).await?;
             Ok(slot)
         };
-        match started.await {
+        let started = started.await;
+        starting.hand_off();
+        match started {
             Ok(slot) => Ok(slot),
             Err(e) => {
                 host.retire(&id);

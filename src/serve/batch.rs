@@ -21,7 +21,11 @@ pub struct BatchRequest {
 }
 
 /// One NDJSON line: `{"id", "index", "result"}` or `{"id", "index", "error": {code, message}}`.
-fn line(id: &Option<String>, index: usize, outcome: Result<serde_json::Value, ApiError>) -> Bytes {
+fn line(
+    id: &Option<serde_json::Value>,
+    index: usize,
+    outcome: Result<serde_json::Value, ApiError>,
+) -> Bytes {
     let mut v = match outcome {
         Ok(result) => serde_json::json!({"id": id, "index": index, "result": result}),
         Err(e) => serde_json::json!({"id": id, "index": index,

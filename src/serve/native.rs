@@ -23,9 +23,9 @@ use std::time::Duration;
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecuteRequest {
-    /// The caller's tag; echoed on the batch endpoint's lines.
+    /// The caller's tag (a string or a number); echoed on the batch endpoint's lines.
     #[serde(default)]
-    pub id: Option<String>,
+    pub id: Option<serde_json::Value>,
     /// A crucible image (`crucible/<name>:<tag>`); or give `language`.
     #[serde(default)]
     pub image: Option<String>,
