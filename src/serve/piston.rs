@@ -125,7 +125,6 @@ pub async fn runtimes() -> Json<Vec<PistonRuntime>> {
         (status = 401, description = "Missing or unknown bearer token", body = Object),
         (status = 415, description = "Not application/json", body = Object),
         (status = 429, description = "The queue is full; see Retry-After", body = Object),
-        (status = 500, description = "The job failed inside the sandbox", body = Object),
     ),
     security(("bearer" = []))
 )]
@@ -164,8 +163,9 @@ pub async fn execute(State(state): State<ServeState>, headers: HeaderMap, body: 
                 ran.result.verdict,
                 Verdict::InfraError | Verdict::Interrupted
             ) {
-                tracing::warn!("piston job failed: {}", ran.result.reason);
-                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                // Piston answers a bare 500 here; a stage with its internal-error status `XX`
+                // says why and keeps 5xx for a server that is really broken.
+                return Json(internal_error(lang, &ran.result.reason)).into_response();
             }
             if ran.result.verdict == Verdict::InvalidInput {
                 return message(StatusCode::BAD_REQUEST, ran.result.reason);
@@ -330,6 +330,18 @@ fn job(state: &ServeState, body: &serde_json::Value) -> Result<Job, String> {
     )
     .map_err(|e| e.to_string())?;
     Ok(Job { lang, spec })
+}
+
+fn internal_error(lang: &Lang, why: &str) -> PistonExecuteResponse {
+    let mut run = stage("", "", None, None, false, 0, None);
+    run.status = Some("XX".into());
+    run.message = Some(why.to_string());
+    PistonExecuteResponse {
+        language: lang.piston.into(),
+        version: lang.version.into(),
+        run,
+        compile: None,
+    }
 }
 
 fn signal_name(n: i32) -> String {
