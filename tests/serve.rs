@@ -412,3 +412,54 @@ async fn sigterm_lets_short_work_finish_and_removes_the_rest() {
         server.containers()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_reuse_slots_are_capped_least_recent_first() {
+    require_images(&[PY]);
+    let server = Server::start(&["--max-idle-slots", "1"], &[]);
+    let http = client();
+    // Three limits, three slot kinds; only the last one used stays warm.
+    for timeout_ms in [5000, 6000, 7000] {
+        let r: Value = http
+            .post(server.url("/v1/execute"))
+            .json(&sleeper(0.0, timeout_ms))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["verdict"], "passed", "{r}");
+    }
+    assert!(
+        server.wait_containers(Duration::from_secs(20), |c| c.len() == 1),
+        "idle slots: {:?}",
+        server.containers()
+    );
+    let metrics = http
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("crucible_pool_idle_slots 1"), "{metrics}");
+    // The warm one is reused: no new container for the same limits.
+    let before = server.containers();
+    let r: Value = http
+        .post(server.url("/v1/execute"))
+        .json(&sleeper(0.0, 7000))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["verdict"], "passed");
+    assert!(
+        before[0].starts_with(&r["container_id"].as_str().unwrap()[..12]),
+        "{r}"
+    );
+    server.stop_clean();
+}

@@ -59,6 +59,10 @@ pub struct ServeArgs {
     /// Largest output cap a request may ask for.
     #[arg(long, env = "CRUCIBLE_SERVE_MAX_OUTPUT", value_parser = parse_bytes, default_value = "16MiB")]
     max_output: u64,
+    /// Idle reuse slots kept warm at most (one set per image and limits); the least recently
+    /// used is removed first. Default: 4 per concurrent execution.
+    #[arg(long, env = "CRUCIBLE_SERVE_MAX_IDLE_SLOTS")]
+    max_idle_slots: Option<usize>,
     /// Defaults for what a request does not say.
     #[command(flatten)]
     limits: LimitArgs,
@@ -116,9 +120,11 @@ fn config(args: &ServeArgs) -> anyhow::Result<ServeConfig> {
         anyhow::bail!("the default limits exceed the maxima: {why}; raise the --max-* flag");
     }
     let base = ServeConfig::default();
+    let concurrency = args.concurrency.unwrap_or(base.concurrency).max(1);
     Ok(ServeConfig {
         listen: args.listen,
-        concurrency: args.concurrency.unwrap_or(base.concurrency).max(1),
+        concurrency,
+        max_idle_slots: args.max_idle_slots.unwrap_or(4 * concurrency),
         max_queue: args.max_queue,
         defaults,
         caps,
@@ -173,7 +179,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<i32> {
     let (reuse, fresh) = {
         let want = |i| config.isolation.contains(&i);
         let reuse = if want(Isolation::Reuse) {
-            Some(sandbox(&config, Backend::Reuse).await)
+            let reuse = sandbox(&config, Backend::Reuse).await;
+            if let Ok(sb) = &reuse {
+                sb.limit_idle_slots(config.max_idle_slots);
+            }
+            Some(reuse)
         } else {
             None
         };

@@ -9,14 +9,33 @@ use crate::docker::{DockerError, container};
 use crate::execution::{Evidence, ExecutionSpec, KillReason};
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Idle slots, by what they were created for (image and limits).
-#[derive(Default)]
 pub struct Reuse {
-    idle: Mutex<HashMap<String, Vec<Slot>>>,
+    idle: Mutex<Pool>,
+    /// Idle slots kept at most; past it the least recently used one is retired (a server whose
+    /// requests ask for many different limits would otherwise keep a slot for each).
+    max_idle: AtomicUsize,
+}
+
+#[derive(Default)]
+struct Pool {
+    /// Each slot with when it was given back.
+    slots: HashMap<String, Vec<(u64, Slot)>>,
+    returns: u64,
+}
+
+impl Default for Reuse {
+    fn default() -> Self {
+        Reuse {
+            idle: Mutex::default(),
+            max_idle: AtomicUsize::new(usize::MAX),
+        }
+    }
 }
 
 fn slot_key(spec: &ExecutionSpec) -> String {
@@ -25,16 +44,36 @@ fn slot_key(spec: &ExecutionSpec) -> String {
 
 impl Reuse {
     fn take(&self, key: &str) -> Option<Slot> {
-        self.idle.lock().expect("slot pool").get_mut(key)?.pop()
+        let mut pool = self.idle.lock().expect("slot pool");
+        let slots = pool.slots.get_mut(key)?;
+        let slot = slots.pop().map(|(_, s)| s);
+        if slots.is_empty() {
+            pool.slots.remove(key);
+        }
+        slot
     }
 
-    fn give_back(&self, key: String, slot: Slot) {
-        self.idle
-            .lock()
-            .expect("slot pool")
-            .entry(key)
-            .or_default()
-            .push(slot);
+    fn give_back(&self, host: &Host, key: String, slot: Slot) {
+        let evicted = {
+            let mut pool = self.idle.lock().expect("slot pool");
+            pool.returns += 1;
+            let at = pool.returns;
+            pool.slots.entry(key).or_default().push((at, slot));
+            let total: usize = pool.slots.values().map(Vec::len).sum();
+            if total > self.max_idle.load(Ordering::Relaxed) {
+                least_recent(&mut pool)
+            } else {
+                None
+            }
+        };
+        if let Some(slot) = evicted {
+            host.retire(&slot.id);
+        }
+    }
+
+    /// Keep at most `n` idle slots from now on.
+    pub fn set_max_idle(&self, n: usize) {
+        self.max_idle.store(n, Ordering::Relaxed);
     }
 
     /// How many slots wait idle (a server's metrics).
@@ -42,6 +81,7 @@ impl Reuse {
         self.idle
             .lock()
             .expect("slot pool")
+            .slots
             .values()
             .map(Vec::len)
             .sum()
@@ -50,10 +90,11 @@ impl Reuse {
     /// Retire every idle slot (end of run, interrupt).
     pub fn retire_idle(&self, host: &Host) {
         let ids: Vec<String> = {
-            let mut idle = self.idle.lock().expect("slot pool");
-            idle.drain()
+            let mut pool = self.idle.lock().expect("slot pool");
+            pool.slots
+                .drain()
                 .flat_map(|(_, slots)| slots)
-                .map(|s| s.id)
+                .map(|(_, s)| s.id)
                 .collect()
         };
         for id in ids {
@@ -111,7 +152,7 @@ impl Reuse {
                 let mut evidence = reply.into_evidence(spec.limits.output_bytes);
                 evidence.container_id = Some(slot.id.clone());
                 if clean {
-                    self.give_back(slot_key(spec), slot);
+                    self.give_back(host, slot_key(spec), slot);
                 } else {
                     host.retire(&slot.id);
                 }
@@ -129,6 +170,22 @@ impl Reuse {
         evidence.runtime = host.policy.runtime.clone();
         Ok(evidence)
     }
+}
+
+/// Take the slot given back longest ago out of the pool.
+fn least_recent(pool: &mut Pool) -> Option<Slot> {
+    let (key, index) = pool
+        .slots
+        .iter()
+        .flat_map(|(k, v)| v.iter().enumerate().map(move |(i, (at, _))| (*at, k, i)))
+        .min_by_key(|(at, _, _)| *at)
+        .map(|(_, k, i)| (k.clone(), i))?;
+    let slots = pool.slots.get_mut(&key)?;
+    let (_, slot) = slots.remove(index);
+    if slots.is_empty() {
+        pool.slots.remove(&key);
+    }
+    Some(slot)
 }
 
 /// Retires a slot whose execution future was dropped mid-way.

@@ -81,6 +81,8 @@ pub struct ServeConfig {
     pub tokens: Vec<String>,
     /// OCI runtime for every container (e.g. runsc).
     pub runtime: Option<String>,
+    /// Idle reuse slots kept warm at most (slots are per image and limits).
+    pub max_idle_slots: usize,
 }
 
 impl Default for ServeConfig {
@@ -99,6 +101,7 @@ impl Default for ServeConfig {
             grace: Duration::from_secs(10),
             tokens: Vec::new(),
             runtime: None,
+            max_idle_slots: 8,
         }
     }
 }

@@ -19,7 +19,7 @@ pub fn scrub_host_paths(text: &str) -> String {
                 .is_some_and(|n| n.is_alphanumeric() || n == '.' || n == '_');
         if starts_path {
             let end = rest
-                .find(|ch: char| ch.is_whitespace() || "`'\"),;]}".contains(ch))
+                .find(|ch: char| ch.is_whitespace() || "`'\"),;:]}".contains(ch))
                 .unwrap_or(rest.len());
             let path = &rest[..end];
             let inside = CONTAINER_PLACES.iter().any(|p| {
