@@ -5,10 +5,27 @@ mod serve_support;
 
 use serde_json::{Value, json};
 use serve_support::{Server, client, require_images};
+use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 const PY: &str = "crucible/python:latest";
 const CPP: &str = "crucible/cpp:latest";
+
+/// A request on a raw connection, so that dropping it really closes the socket (a pooled
+/// client may keep it open).
+fn raw_post(server: &Server, path: &str, body: &Value) -> std::net::TcpStream {
+    let body = serde_json::to_vec(body).unwrap();
+    let addr = server.url.trim_start_matches("http://").to_string();
+    let mut socket = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        socket,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    socket.write_all(&body).unwrap();
+    socket
+}
 
 fn sleeper(secs: f64, timeout_ms: u64) -> Value {
     json!({
@@ -160,19 +177,7 @@ async fn batch_streams_ndjson_and_a_disconnect_removes_its_containers() {
         long.push(e);
     }
     let before = server.containers().len();
-    // A raw connection, so that dropping it really closes the socket (a pooled client may keep
-    // it open).
-    let body = serde_json::to_vec(&json!({"executions": long})).unwrap();
-    let addr = server.url.trim_start_matches("http://").to_string();
-    let mut socket = std::net::TcpStream::connect(&addr).unwrap();
-    use std::io::{Read, Write};
-    write!(
-        socket,
-        "POST /v1/execute/batch HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .unwrap();
-    socket.write_all(&body).unwrap();
+    let mut socket = raw_post(&server, "/v1/execute/batch", &json!({"executions": long}));
     let mut head = [0u8; 12];
     socket.read_exact(&mut head).unwrap();
     assert_eq!(&head, b"HTTP/1.1 200");
@@ -193,6 +198,23 @@ async fn batch_streams_ndjson_and_a_disconnect_removes_its_containers() {
         server.containers().len() <= before,
         "a waiting execution started after the disconnect"
     );
+
+    // The same for one execution whose client goes away before the answer.
+    for isolation in ["reuse", "fresh"] {
+        let mut body = sleeper(45.0, 55_000);
+        body["isolation"] = json!(isolation);
+        let socket = raw_post(&server, "/v1/execute", &body);
+        assert!(
+            server.wait_containers(Duration::from_secs(60), |c| c.len() > before),
+            "{isolation}: the execution never started"
+        );
+        drop(socket);
+        assert!(
+            server.wait_containers(Duration::from_secs(30), |c| c.len() <= before),
+            "{isolation}: containers left after the client went away: {:?}",
+            server.containers()
+        );
+    }
     server.stop_clean();
 }
 
@@ -260,6 +282,23 @@ async fn tokens_are_required_and_exposure_needs_them() {
         err.contains("refusing to listen on 0.0.0.0:0 without tokens"),
         "{err}"
     );
+    // The same from a configuration file's [serve] section.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("crucible.toml");
+    std::fs::write(&config, "[serve]\nlisten = \"0.0.0.0:0\"\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_crucible"))
+        .args(["serve", "--config", config.to_str().unwrap()])
+        .env_remove("CRUCIBLE_TOKENS")
+        .env_remove("CRUCIBLE_SERVE_LISTEN")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0.0.0.0:0"));
 
     require_images(&[PY]);
     let token = "test-token-0123456789abcdef";

@@ -108,7 +108,7 @@ impl Reuse {
             return Ok(slot);
         }
         let body = harness::container_spec(&host.policy, spec, true);
-        let id = container::create(&host.docker, &body).await?;
+        let id = host.create(body).await?;
         // Until the slot is ready, dropping this future (a caller that gave up) removes it.
         let starting = host.live.track(&host.docker, &id);
         let started = async {
