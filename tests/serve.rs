@@ -362,13 +362,38 @@ async fn tokens_are_required_and_exposure_needs_them() {
         })
         .collect();
     assert!(tags.contains(&PY), "{images}");
-    let ready = http
-        .get(server.url("/readyz"))
+    // Ready once the reuse pool's warm-up execution has passed.
+    let mut ready = Value::Null;
+    for _ in 0..120 {
+        let r = http
+            .get(server.url("/readyz"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let ok = r.status() == 200;
+        ready = r.json().await.unwrap();
+        if ok {
+            break;
+        }
+        assert_eq!(ready["pool"], "warming", "{ready}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(ready["ready"], true, "{ready}");
+    assert_eq!(ready["pool"], "warm", "{ready}");
+    let metrics = http
+        .get(server.url("/metrics"))
         .bearer_auth(token)
         .send()
         .await
+        .unwrap()
+        .text()
+        .await
         .unwrap();
-    assert_eq!(ready.status(), 200);
+    assert!(
+        metrics.contains("crucible_pool_idle_slots 1"),
+        "the warm slot waits: {metrics}"
+    );
     // No CORS: a browser on another origin gets no permission.
     let preflight = http
         .request(reqwest::Method::OPTIONS, server.url("/v1/execute"))
@@ -412,6 +437,8 @@ async fn tokens_are_required_and_exposure_needs_them() {
 async fn sigterm_lets_short_work_finish_and_removes_the_rest() {
     require_images(&[PY]);
     let mut server = Server::start(&["--grace", "3s", "--concurrency", "2"], &[]);
+    server.wait_ready();
+    let before = server.containers().len();
     let http = client();
     let send = |body: Value| {
         let (http, url) = (http.clone(), server.url("/v1/execute"));
@@ -425,7 +452,7 @@ async fn sigterm_lets_short_work_finish_and_removes_the_rest() {
     long_body["isolation"] = json!("fresh");
     let long = send(long_body);
     assert!(
-        server.wait_containers(Duration::from_secs(60), |c| c.len() >= 2),
+        server.wait_containers(Duration::from_secs(60), |c| c.len() >= before + 2),
         "the executions never started"
     );
     let signalled = Instant::now();
@@ -456,6 +483,7 @@ async fn sigterm_lets_short_work_finish_and_removes_the_rest() {
 async fn idle_reuse_slots_are_capped_least_recent_first() {
     require_images(&[PY]);
     let server = Server::start(&["--max-idle-slots", "1"], &[]);
+    server.wait_ready();
     let http = client();
     // Three limits, three slot kinds; only the last one used stays warm.
     for timeout_ms in [5000, 6000, 7000] {
@@ -499,6 +527,30 @@ async fn idle_reuse_slots_are_capped_least_recent_first() {
     assert!(
         before[0].starts_with(&r["container_id"].as_str().unwrap()[..12]),
         "{r}"
+    );
+    server.stop_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_past_its_deadline_is_504_and_its_container_goes() {
+    require_images(&[PY]);
+    let server = Server::start(&["--request-deadline", "3s", "--isolation", "fresh"], &[]);
+    let http = client();
+    let mut body = sleeper(30.0, 40_000);
+    body["isolation"] = json!("fresh");
+    let r = http
+        .post(server.url("/v1/execute"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 504);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["code"], "deadline", "{e}");
+    assert!(
+        server.wait_containers(Duration::from_secs(20), |c| c.is_empty()),
+        "containers left after the deadline: {:?}",
+        server.containers()
     );
     server.stop_clean();
 }

@@ -34,6 +34,7 @@ const KEYS: &[(&str, &str, &str)] = &[
     ("serve", "max_cpus", "CRUCIBLE_SERVE_MAX_CPUS"),
     ("serve", "max_output", "CRUCIBLE_SERVE_MAX_OUTPUT"),
     ("serve", "max_idle_slots", "CRUCIBLE_SERVE_MAX_IDLE_SLOTS"),
+    ("serve", "warm_image", "CRUCIBLE_SERVE_WARM_IMAGE"),
 ];
 
 /// `--config FILE` (or `--config=FILE`) anywhere on the command line, read before clap parses

@@ -63,6 +63,13 @@ pub struct ServeArgs {
     /// used is removed first. Default: 4 per concurrent execution.
     #[arg(long, env = "CRUCIBLE_SERVE_MAX_IDLE_SLOTS")]
     max_idle_slots: Option<usize>,
+    /// The image of the warm-up execution (`/readyz` waits for it).
+    #[arg(
+        long,
+        env = "CRUCIBLE_SERVE_WARM_IMAGE",
+        default_value = "crucible/python:latest"
+    )]
+    warm_image: String,
     /// Defaults for what a request does not say.
     #[command(flatten)]
     limits: LimitArgs,
@@ -229,6 +236,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<i32> {
             .join("/")
     );
     let state = ServeState::new(config, reuse, fresh);
+    tokio::spawn(crucible::serve::warm_up(
+        state.clone(),
+        args.warm_image.clone(),
+    ));
     let report =
         crucible::serve::serve(state, listener, axum::Router::new(), shutdown_signal()).await?;
     eprintln!(

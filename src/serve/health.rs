@@ -1,7 +1,7 @@
 //! Liveness, readiness, the images on offer and the metrics scrape.
 use super::error::ApiError;
 use super::metrics::Gauges;
-use super::state::ServeState;
+use super::state::{ServeState, Warmth};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -25,6 +25,8 @@ pub struct Readiness {
     pub ready: bool,
     pub docker: bool,
     pub shutting_down: bool,
+    /// The reuse pool ran its warm-up execution (`warming`, `warm`, or why it failed).
+    pub pool: String,
     /// Isolation modes with a connected sandbox.
     pub pools: Vec<String>,
     pub reuse_idle_slots: usize,
@@ -38,7 +40,8 @@ pub async fn healthz() -> &'static str {
     "ok\n"
 }
 
-/// Ready for work: the daemon answers, the sandboxes are connected, not shutting down.
+/// Ready for work: the daemon answers, the sandboxes are connected, the reuse pool is warm,
+/// not shutting down.
 #[utoipa::path(
     get,
     path = "/readyz",
@@ -65,8 +68,15 @@ pub async fn readyz(State(state): State<ServeState>) -> Response {
     if state.fresh.is_some() {
         pools.push("fresh".to_string());
     }
+    let warmth = state.warmth();
+    let pool = match &warmth {
+        Warmth::Warming => "warming".to_string(),
+        Warmth::Warm => "warm".to_string(),
+        Warmth::Failed(why) => format!("failed: {why}"),
+    };
     let r = Readiness {
-        ready: docker && !state.shutting_down() && !pools.is_empty(),
+        ready: docker && !state.shutting_down() && !pools.is_empty() && warmth == Warmth::Warm,
+        pool,
         docker,
         shutting_down: state.shutting_down(),
         pools,

@@ -21,6 +21,7 @@ mod sandboxfusion;
 mod scrub;
 mod server;
 mod state;
+mod warm;
 
 pub use admission::{Admission, AdmissionError};
 pub use app::{app, app_with};
@@ -32,4 +33,5 @@ pub use openapi::openapi;
 pub use runner::Ran;
 pub use scrub::scrub_host_paths;
 pub use server::{ServeError, ShutdownReport, check_exposure, serve};
-pub use state::ServeState;
+pub use state::{ServeState, Warmth};
+pub use warm::warm_up;

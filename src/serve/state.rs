@@ -6,8 +6,17 @@ use super::config::{Isolation, ServeConfig};
 use super::metrics::Metrics;
 use crate::execution::Ticket;
 use crate::sandbox::Sandbox;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Where the warm-up stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warmth {
+    Warming,
+    Warm,
+    /// The warm-up execution did not pass: why.
+    Failed(String),
+}
 
 #[derive(Clone)]
 pub struct ServeState {
@@ -20,6 +29,7 @@ pub struct ServeState {
     pub metrics: Arc<Metrics>,
     shutting_down: Arc<AtomicBool>,
     tickets: Arc<AtomicU64>,
+    warmth: Arc<Mutex<Warmth>>,
 }
 
 impl ServeState {
@@ -37,6 +47,7 @@ impl ServeState {
             metrics: Arc::new(Metrics::default()),
             shutting_down: Arc::new(AtomicBool::new(false)),
             tickets: Arc::new(AtomicU64::new(1)),
+            warmth: Arc::new(Mutex::new(Warmth::Warming)),
         }
     }
 
@@ -54,6 +65,14 @@ impl ServeState {
 
     pub fn ticket(&self) -> Ticket {
         self.tickets.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn warmth(&self) -> Warmth {
+        self.warmth.lock().expect("warmth").clone()
+    }
+
+    pub fn set_warmth(&self, w: Warmth) {
+        *self.warmth.lock().expect("warmth") = w;
     }
 
     pub fn begin_shutdown(&self) {

@@ -65,6 +65,43 @@ impl Server {
         }
     }
 
+    /// Wait until `/readyz` says ready (the reuse pool's warm-up passed); no token.
+    pub fn wait_ready(&self) {
+        let end = Instant::now() + Duration::from_secs(120);
+        loop {
+            let out = Command::new("curl")
+                .args([
+                    "-s",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code}",
+                    &self.url("/readyz"),
+                ])
+                .output();
+            if out.is_ok_and(|o| o.stdout == b"200") {
+                return;
+            }
+            assert!(Instant::now() < end, "crucible serve never became ready");
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    /// The status of a plain GET, over a raw connection (no async runtime needed).
+    pub fn get_status(&self, path: &str) -> Option<u16> {
+        use std::io::{Read, Write};
+        let addr = self.url.trim_start_matches("http://");
+        let mut s = std::net::TcpStream::connect(addr).ok()?;
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut head = [0u8; 12];
+        s.read_exact(&mut head).ok()?;
+        std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.url)
     }
