@@ -15,6 +15,8 @@ use futures_util::stream::FuturesUnordered;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"executions": [{"id": "a", "language": "python",
+    "files": {"main.py": {"content": "print(1)"}}, "command": ["python3", "main.py"]}]}))]
 #[serde(deny_unknown_fields)]
 pub struct BatchRequest {
     pub executions: Vec<ExecuteRequest>,

@@ -21,6 +21,9 @@ use std::time::Duration;
 /// One execution: files (or a tar), an image (or a language), a command, limits, and optional
 /// stdin cases.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"language": "python", "files": {"main.py": {"content": "print(input())"}},
+    "command": ["python3", "main.py"], "cases": [{"name": "1", "stdin": "hi\n", "expected_stdout": "hi\n"}],
+    "limits": {"timeout_ms": 5000}}))]
 #[serde(deny_unknown_fields)]
 pub struct ExecuteRequest {
     /// The caller's tag (a string or a number); echoed on the batch endpoint's lines.

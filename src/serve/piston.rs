@@ -41,6 +41,8 @@ pub struct PistonFile {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"language": "python", "version": "*",
+    "files": [{"name": "main.py", "content": "print(input())"}], "stdin": "hi", "run_timeout": 3000}))]
 pub struct PistonExecuteRequest {
     pub language: serde_json::Value,
     pub version: serde_json::Value,

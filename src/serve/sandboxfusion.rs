@@ -62,6 +62,8 @@ fn default_memory() -> i64 {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"code": "print(input())", "stdin": "hi", "language": "python",
+    "compile_timeout": 10, "run_timeout": 3, "memory_limit_MB": 256, "files": {}, "fetch_files": []}))]
 pub struct RunCodeRequest {
     /// Compile timeout, seconds (compiled languages).
     #[serde(default = "default_timeout")]
