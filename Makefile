@@ -8,7 +8,7 @@ STORE ?= results/crucible.db
 CRUCIBLE_EXTRA_CA ?= $(if $(wildcard /usr/local/share/ca-certificates/*.crt),/usr/local/share/ca-certificates)
 export CRUCIBLE_EXTRA_CA
 
-.PHONY: demo test images docker chromium postgres release lint suites bench bench-quick bench-python clean-results
+.PHONY: demo test schemathesis images docker chromium postgres release lint suites bench bench-quick bench-python clean-results
 
 ## Run the sample benchmark (tasks/ with tasks/_candidates) and print what each model earned.
 demo: docker images
@@ -19,6 +19,11 @@ demo: docker images
 test: docker images lint chromium postgres bench-python
 	@command -v cargo-nextest >/dev/null || $(CARGO) install cargo-nextest --locked
 	$(CARGO) nextest run --workspace --no-fail-fast
+	scripts/schemathesis
+
+## Fuzz `crucible serve` from its OpenAPI document (no 5xx, no container left; ~1 min).
+schemathesis: docker images
+	scripts/schemathesis
 
 lint:
 	$(CARGO) fmt --all -- --check

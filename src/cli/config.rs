@@ -15,10 +15,52 @@ const KEYS: &[(&str, &str, &str)] = &[
     ("limits", "cpus", "CRUCIBLE_CPUS"),
     ("images", "base", "CRUCIBLE_BASE_IMAGE"),
     ("images", "extra_ca", "CRUCIBLE_EXTRA_CA"),
+    ("serve", "listen", "CRUCIBLE_SERVE_LISTEN"),
+    ("serve", "tokens_file", "CRUCIBLE_TOKENS_FILE"),
+    ("serve", "concurrency", "CRUCIBLE_SERVE_CONCURRENCY"),
+    ("serve", "max_queue", "CRUCIBLE_SERVE_MAX_QUEUE"),
+    ("serve", "isolation", "CRUCIBLE_SERVE_ISOLATION"),
+    ("serve", "grace", "CRUCIBLE_SERVE_GRACE"),
+    (
+        "serve",
+        "request_deadline",
+        "CRUCIBLE_SERVE_REQUEST_DEADLINE",
+    ),
+    ("serve", "max_body", "CRUCIBLE_SERVE_MAX_BODY"),
+    ("serve", "max_files", "CRUCIBLE_SERVE_MAX_FILES"),
+    ("serve", "max_batch", "CRUCIBLE_SERVE_MAX_BATCH"),
+    ("serve", "max_timeout", "CRUCIBLE_SERVE_MAX_TIMEOUT"),
+    ("serve", "max_memory", "CRUCIBLE_SERVE_MAX_MEMORY"),
+    ("serve", "max_cpus", "CRUCIBLE_SERVE_MAX_CPUS"),
+    ("serve", "max_output", "CRUCIBLE_SERVE_MAX_OUTPUT"),
+    ("serve", "max_idle_slots", "CRUCIBLE_SERVE_MAX_IDLE_SLOTS"),
+    ("serve", "warm_image", "CRUCIBLE_SERVE_WARM_IMAGE"),
 ];
 
-/// `$CRUCIBLE_CONFIG`, else `./crucible.toml` when present.
+/// `--config FILE` (or `--config=FILE`) anywhere on the command line, read before clap parses
+/// so the file's values become defaults that the environment and flags still override.
+pub fn config_flag(args: &[String]) -> Option<PathBuf> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--" {
+            return None;
+        }
+        if a == "--config" {
+            return it.next().map(PathBuf::from);
+        }
+        if let Some(p) = a.strip_prefix("--config=") {
+            return Some(PathBuf::from(p));
+        }
+    }
+    None
+}
+
+/// `--config`, else `$CRUCIBLE_CONFIG`, else `./crucible.toml` when present.
 fn config_path() -> Option<PathBuf> {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(p) = config_flag(&args) {
+        return Some(p);
+    }
     match std::env::var_os("CRUCIBLE_CONFIG") {
         Some(p) => Some(PathBuf::from(p)),
         None => Some(PathBuf::from("crucible.toml")).filter(|p| p.is_file()),

@@ -10,6 +10,7 @@ mod limits_args;
 mod output;
 mod report;
 mod run;
+mod serve;
 mod tasks;
 
 use clap::{Parser, Subcommand};
@@ -45,6 +46,8 @@ enum Command {
     Images(images::ImagesArgs),
     /// Turn a public suite (HumanEval, HumanEval-X, MBPP) into crucible tasks.
     Import(import::ImportArgs),
+    /// Serve the sandbox over HTTP: the /v1 API, SandboxFusion's /run_code, Piston's /api/v2.
+    Serve(serve::ServeArgs),
 }
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
@@ -57,5 +60,6 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Command::Tasks(a) => tasks::run(a).await,
         Command::Images(a) => images::run(a).await,
         Command::Import(a) => import::run(a),
+        Command::Serve(a) => serve::run(a).await,
     }
 }

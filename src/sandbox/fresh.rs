@@ -72,9 +72,11 @@ impl Fresh {
 /// Create and attach the container of one execution; it is in the live set from here on.
 async fn create(host: &Host, spec: &ExecutionSpec) -> Result<(String, Attached), DockerError> {
     let container = harness::container_spec(&host.policy, spec, false);
-    let id = container::create(&host.docker, &container).await?;
-    host.live.track(&host.docker, &id).hand_off();
+    let id = host.create(container).await?;
+    // Dropped (or failing) before it is attached: the guard removes the container.
+    let creating = host.live.track(&host.docker, &id);
     let attached = container::attach(&host.docker, &id).await?;
+    creating.hand_off();
     Ok((id, attached))
 }
 

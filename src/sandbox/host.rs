@@ -3,7 +3,7 @@
 use super::live::LiveContainers;
 use super::policy::SandboxPolicy;
 use super::reaper::Reaper;
-use crate::docker::{self, Docker, DockerError};
+use crate::docker::{self, ContainerSpec, Docker, DockerError, container};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -37,6 +37,32 @@ impl Host {
             .expect("image id cache")
             .insert(image.into(), id.clone());
         Ok(id)
+    }
+
+    /// Create a container and track it as live. The daemon call runs to its end even when the
+    /// caller gives up (a server's client went away): a container created for nobody is
+    /// removed at once instead of waiting for the end-of-process sweep.
+    pub async fn create(&self, spec: ContainerSpec) -> Result<String, DockerError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let (docker, live) = (self.docker.clone(), self.live.clone());
+        let image = spec.image.clone();
+        tokio::spawn(async move {
+            let created = container::create(&docker, &spec).await;
+            if let Ok(id) = &created {
+                live.track(&docker, id).hand_off();
+            }
+            if let Err(Ok(id)) = tx.send(created)
+                && container::remove(&docker, &id).await.is_ok()
+            {
+                live.forget(&id);
+            }
+        });
+        rx.await.unwrap_or_else(|e| {
+            Err(DockerError::CreationAborted {
+                image,
+                message: e.to_string(),
+            })
+        })
     }
 
     /// Remove a container in the background; it stays in the live set until it is gone.

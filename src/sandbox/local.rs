@@ -77,6 +77,22 @@ impl Sandbox {
         &self.host.policy
     }
 
+    /// Idle reuse slots waiting for work (0 for the fresh backend).
+    pub fn idle_slots(&self) -> usize {
+        match &self.engine {
+            Engine::Fresh(_) => 0,
+            Engine::Reuse(reuse) => reuse.idle_count(),
+        }
+    }
+
+    /// Keep at most `n` idle reuse slots (least recently used retired first); no effect on
+    /// the fresh backend.
+    pub fn limit_idle_slots(&self, n: usize) {
+        if let Engine::Reuse(reuse) = &self.engine {
+            reuse.set_max_idle(n);
+        }
+    }
+
     /// Run one execution and judge it (for callers without a run: `exec`, tests).
     pub async fn run(&self, spec: &ExecutionSpec) -> ExecutionResult {
         let ticket = self.next_ticket.fetch_add(1, Ordering::Relaxed);

@@ -9,14 +9,33 @@ use crate::docker::{DockerError, container};
 use crate::execution::{Evidence, ExecutionSpec, KillReason};
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Idle slots, by what they were created for (image and limits).
-#[derive(Default)]
 pub struct Reuse {
-    idle: Mutex<HashMap<String, Vec<Slot>>>,
+    idle: Mutex<Pool>,
+    /// Idle slots kept at most; past it the least recently used one is retired (a server whose
+    /// requests ask for many different limits would otherwise keep a slot for each).
+    max_idle: AtomicUsize,
+}
+
+#[derive(Default)]
+struct Pool {
+    /// Each slot with when it was given back.
+    slots: HashMap<String, Vec<(u64, Slot)>>,
+    returns: u64,
+}
+
+impl Default for Reuse {
+    fn default() -> Self {
+        Reuse {
+            idle: Mutex::default(),
+            max_idle: AtomicUsize::new(usize::MAX),
+        }
+    }
 }
 
 fn slot_key(spec: &ExecutionSpec) -> String {
@@ -25,25 +44,57 @@ fn slot_key(spec: &ExecutionSpec) -> String {
 
 impl Reuse {
     fn take(&self, key: &str) -> Option<Slot> {
-        self.idle.lock().expect("slot pool").get_mut(key)?.pop()
+        let mut pool = self.idle.lock().expect("slot pool");
+        let slots = pool.slots.get_mut(key)?;
+        let slot = slots.pop().map(|(_, s)| s);
+        if slots.is_empty() {
+            pool.slots.remove(key);
+        }
+        slot
     }
 
-    fn give_back(&self, key: String, slot: Slot) {
+    fn give_back(&self, host: &Host, key: String, slot: Slot) {
+        let evicted = {
+            let mut pool = self.idle.lock().expect("slot pool");
+            pool.returns += 1;
+            let at = pool.returns;
+            pool.slots.entry(key).or_default().push((at, slot));
+            let total: usize = pool.slots.values().map(Vec::len).sum();
+            if total > self.max_idle.load(Ordering::Relaxed) {
+                least_recent(&mut pool)
+            } else {
+                None
+            }
+        };
+        if let Some(slot) = evicted {
+            host.retire(&slot.id);
+        }
+    }
+
+    /// Keep at most `n` idle slots from now on.
+    pub fn set_max_idle(&self, n: usize) {
+        self.max_idle.store(n, Ordering::Relaxed);
+    }
+
+    /// How many slots wait idle (a server's metrics).
+    pub fn idle_count(&self) -> usize {
         self.idle
             .lock()
             .expect("slot pool")
-            .entry(key)
-            .or_default()
-            .push(slot);
+            .slots
+            .values()
+            .map(Vec::len)
+            .sum()
     }
 
     /// Retire every idle slot (end of run, interrupt).
     pub fn retire_idle(&self, host: &Host) {
         let ids: Vec<String> = {
-            let mut idle = self.idle.lock().expect("slot pool");
-            idle.drain()
+            let mut pool = self.idle.lock().expect("slot pool");
+            pool.slots
+                .drain()
                 .flat_map(|(_, slots)| slots)
-                .map(|s| s.id)
+                .map(|(_, s)| s.id)
                 .collect()
         };
         for id in ids {
@@ -57,8 +108,9 @@ impl Reuse {
             return Ok(slot);
         }
         let body = harness::container_spec(&host.policy, spec, true);
-        let id = container::create(&host.docker, &body).await?;
-        host.live.track(&host.docker, &id).hand_off();
+        let id = host.create(body).await?;
+        // Until the slot is ready, dropping this future (a caller that gave up) removes it.
+        let starting = host.live.track(&host.docker, &id);
         let started = async {
             let attached = container::attach(&host.docker, &id).await?;
             container::start(&host.docker, &id).await?;
@@ -66,7 +118,9 @@ impl Reuse {
             slot.wait_ready(START_TIMEOUT).await?;
             Ok(slot)
         };
-        match started.await {
+        let started = started.await;
+        starting.hand_off();
+        match started {
             Ok(slot) => Ok(slot),
             Err(e) => {
                 host.retire(&id);
@@ -82,8 +136,15 @@ impl Reuse {
     ) -> Result<Evidence, DockerError> {
         let image_id = host.image_id(&spec.image).await?;
         let mut slot = self.slot(host, spec).await?;
+        // Dropped before the reply is judged (the caller gave up, e.g. a server's client went
+        // away): the slot's state is unknown and its candidate may still run, so remove it.
+        let abandoned = Abandoned {
+            host,
+            id: Some(slot.id.clone()),
+        };
         let started = Instant::now();
         let reply = slot.execute(spec).await;
+        abandoned.disarm();
         let wall_ms = started.elapsed().as_millis() as u64;
         let mut evidence = match reply {
             Ok(reply) => {
@@ -91,7 +152,7 @@ impl Reuse {
                 let mut evidence = reply.into_evidence(spec.limits.output_bytes);
                 evidence.container_id = Some(slot.id.clone());
                 if clean {
-                    self.give_back(slot_key(spec), slot);
+                    self.give_back(host, slot_key(spec), slot);
                 } else {
                     host.retire(&slot.id);
                 }
@@ -108,6 +169,42 @@ impl Reuse {
         evidence.image_id = Some(image_id);
         evidence.runtime = host.policy.runtime.clone();
         Ok(evidence)
+    }
+}
+
+/// Take the slot given back longest ago out of the pool.
+fn least_recent(pool: &mut Pool) -> Option<Slot> {
+    let (key, index) = pool
+        .slots
+        .iter()
+        .flat_map(|(k, v)| v.iter().enumerate().map(move |(i, (at, _))| (*at, k, i)))
+        .min_by_key(|(at, _, _)| *at)
+        .map(|(_, k, i)| (k.clone(), i))?;
+    let slots = pool.slots.get_mut(&key)?;
+    let (_, slot) = slots.remove(index);
+    if slots.is_empty() {
+        pool.slots.remove(&key);
+    }
+    Some(slot)
+}
+
+/// Retires a slot whose execution future was dropped mid-way.
+struct Abandoned<'a> {
+    host: &'a Host,
+    id: Option<String>,
+}
+
+impl Abandoned<'_> {
+    fn disarm(mut self) {
+        self.id = None;
+    }
+}
+
+impl Drop for Abandoned<'_> {
+    fn drop(&mut self) {
+        if let Some(id) = self.id.take() {
+            self.host.retire(&id);
+        }
     }
 }
 
