@@ -23,7 +23,7 @@ fn matches(checker: Checker, c: &Compare, expected: &str, actual: &str) -> bool 
             e.lines().map(str::trim).eq(a.lines().map(str::trim))
                 || tokens_equal(e, a, |e, a| token_equal(e, a, c))
         }
-        Checker::Json => super::files::json_text_equal(expected, actual, c).is_ok(),
+        Checker::Json => json_text_equal(expected, actual, c).is_ok(),
         // The checker program decides, in an execution of its own (`judge_case`).
         Checker::Custom => false,
     }
@@ -80,6 +80,76 @@ pub(super) fn number(token: &str) -> Option<f64> {
         token.parse().ok().filter(|x: &f64| x.is_finite())
     } else {
         None
+    }
+}
+
+/// Two JSON texts as values; `Err` says where they first differ.
+pub(super) fn json_text_equal(expected: &str, actual: &str, c: &Compare) -> Result<(), String> {
+    let e: serde_json::Value = serde_json::from_str(expected)
+        .map_err(|e| format!("the expected value is not JSON: {e}"))?;
+    let a: serde_json::Value =
+        serde_json::from_str(actual).map_err(|e| format!("not one JSON value: {e}"))?;
+    json_equal(&e, &a, c, "$")
+}
+
+fn json_equal(
+    e: &serde_json::Value,
+    a: &serde_json::Value,
+    c: &Compare,
+    at: &str,
+) -> Result<(), String> {
+    use serde_json::Value;
+    let differ = || {
+        Err(format!(
+            "{at}: expected {}, got {}",
+            clip(&e.to_string()),
+            clip(&a.to_string())
+        ))
+    };
+    match (e, a) {
+        // Integers exactly: a tolerance on 2^53 and beyond would accept a wrong answer.
+        (Value::Number(x), Value::Number(y)) if x.is_i64() || x.is_u64() => {
+            if y.is_f64()
+                && x.as_f64()
+                    .zip(y.as_f64())
+                    .is_some_and(|(x, y)| close(x, y, c))
+                || (x.as_i64().is_some() && x.as_i64() == y.as_i64())
+                || (x.as_u64().is_some() && x.as_u64() == y.as_u64())
+            {
+                Ok(())
+            } else {
+                differ()
+            }
+        }
+        (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) if close(x, y, c) => Ok(()),
+            _ => differ(),
+        },
+        (Value::Array(x), Value::Array(y)) => {
+            if x.len() != y.len() {
+                return Err(format!(
+                    "{at}: expected {} elements, got {}",
+                    x.len(),
+                    y.len()
+                ));
+            }
+            x.iter()
+                .zip(y)
+                .enumerate()
+                .try_for_each(|(i, (x, y))| json_equal(x, y, c, &format!("{at}[{i}]")))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            if let Some(k) = x.keys().find(|k| !y.contains_key(*k)) {
+                return Err(format!("{at}: key `{}` is missing", clip(k)));
+            }
+            if let Some(k) = y.keys().find(|k| !x.contains_key(*k)) {
+                return Err(format!("{at}: unexpected key `{}`", clip(k)));
+            }
+            x.iter()
+                .try_for_each(|(k, v)| json_equal(v, &y[k], c, &format!("{at}.{k}")))
+        }
+        _ if e == a => Ok(()),
+        _ => differ(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Output files: compared as text (like `lines`), as CSV cell by cell, or as JSON values, numbers
 //! within the task's tolerance.
-use super::check::{clip, close, first_difference, token_equal};
+use super::check::{clip, first_difference, json_text_equal, token_equal};
 use super::{Checker, Compare, FileFormat};
 
 /// `Ok` when `actual` matches `expected`; otherwise where they first differ.
@@ -21,15 +21,6 @@ pub fn check_file(
         FileFormat::Csv => csv_equal(expected, actual, c),
         FileFormat::Json => json_text_equal(expected, actual, c),
     }
-}
-
-/// Two JSON texts as values; `Err` says where they first differ.
-pub(super) fn json_text_equal(expected: &str, actual: &str, c: &Compare) -> Result<(), String> {
-    let e: serde_json::Value = serde_json::from_str(expected)
-        .map_err(|e| format!("the expected value is not JSON: {e}"))?;
-    let a: serde_json::Value =
-        serde_json::from_str(actual).map_err(|e| format!("not one JSON value: {e}"))?;
-    json_equal(&e, &a, c, "$")
 }
 
 fn csv_equal(expected: &str, actual: &str, c: &Compare) -> Result<(), String> {
@@ -91,67 +82,6 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
         rows.push(row);
     }
     rows
-}
-
-fn json_equal(
-    e: &serde_json::Value,
-    a: &serde_json::Value,
-    c: &Compare,
-    at: &str,
-) -> Result<(), String> {
-    use serde_json::Value;
-    let differ = || {
-        Err(format!(
-            "{at}: expected {}, got {}",
-            clip(&e.to_string()),
-            clip(&a.to_string())
-        ))
-    };
-    match (e, a) {
-        // Integers exactly: a tolerance on 2^53 and beyond would accept a wrong answer.
-        (Value::Number(x), Value::Number(y)) if x.is_i64() || x.is_u64() => {
-            if y.is_f64()
-                && x.as_f64()
-                    .zip(y.as_f64())
-                    .is_some_and(|(x, y)| close(x, y, c))
-                || (x.as_i64().is_some() && x.as_i64() == y.as_i64())
-                || (x.as_u64().is_some() && x.as_u64() == y.as_u64())
-            {
-                Ok(())
-            } else {
-                differ()
-            }
-        }
-        (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
-            (Some(x), Some(y)) if close(x, y, c) => Ok(()),
-            _ => differ(),
-        },
-        (Value::Array(x), Value::Array(y)) => {
-            if x.len() != y.len() {
-                return Err(format!(
-                    "{at}: expected {} elements, got {}",
-                    x.len(),
-                    y.len()
-                ));
-            }
-            x.iter()
-                .zip(y)
-                .enumerate()
-                .try_for_each(|(i, (x, y))| json_equal(x, y, c, &format!("{at}[{i}]")))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            if let Some(k) = x.keys().find(|k| !y.contains_key(*k)) {
-                return Err(format!("{at}: key `{}` is missing", clip(k)));
-            }
-            if let Some(k) = y.keys().find(|k| !x.contains_key(*k)) {
-                return Err(format!("{at}: unexpected key `{}`", clip(k)));
-            }
-            x.iter()
-                .try_for_each(|(k, v)| json_equal(v, &y[k], c, &format!("{at}.{k}")))
-        }
-        _ if e == a => Ok(()),
-        _ => differ(),
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 //! One case's verdict from what the harness measured and what the case expects.
-use super::check::clip;
-use super::files::json_text_equal;
+use super::check::{clip, json_text_equal};
 use super::{
     CaseKill, CaseRun, CaseSpec, Checker, Compare, OutputFile, check_file, check_stdout,
     first_difference,
