@@ -336,3 +336,31 @@ fn the_call_boundary_judge_contains_every_hostile_family_in_both_backends() {
         }
     }
 }
+
+/// Two runs sharing one executor number their executions from 0 alike: a container prepared
+/// for one spec (its image, limits, run label) is never used for another's execution.
+#[tokio::test]
+async fn a_container_prepared_for_one_spec_never_runs_another() {
+    require_image(PYTHON_IMAGE);
+    require_image("crucible/node:latest");
+    let sandbox = Sandbox::connect(SandboxPolicy::default(), Backend::Fresh)
+        .await
+        .unwrap();
+    let mut theirs = spec("exit 0", 0);
+    theirs.run_id = Some("theirs".into());
+    theirs.limits.memory_bytes = 128 << 20;
+    let mut ours = spec("exit 0", 0);
+    ours.image = "crucible/node:latest".into();
+    ours.command = vec!["node".into(), "-e".into(), "process.exit(0)".into()];
+    ours.expectation.report = None;
+    ours.run_id = Some("ours".into());
+    sandbox.prepare(7, &theirs);
+    let evidence = sandbox.execute(7, &ours).await.unwrap();
+    let r = crucible::judge::conclude(&ours, evidence);
+    // Only the node image has `node`: in the python container prepared for the other spec this
+    // would be an error.
+    assert_eq!(r.verdict, Verdict::Passed, "{}", explain(&r));
+    sandbox.abort_all().await;
+    sandbox.finish().await;
+    assert!(containers_of_run("theirs").is_empty() && containers_of_run("ours").is_empty());
+}

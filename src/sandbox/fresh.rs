@@ -4,8 +4,8 @@
 use super::harness;
 use super::host::Host;
 use super::slot::{Slot, SlotOutcome};
-use crate::docker::DockerError;
 use crate::docker::container::{self, Attached};
+use crate::docker::{ContainerSpec, DockerError, labels};
 use crate::execution::{Evidence, ExecutionSpec, KillReason, Ticket};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,7 +15,11 @@ use tokio::task::JoinHandle;
 /// How long a harness that answered may take to exit.
 const EXIT_GRACE: Duration = Duration::from_secs(10);
 
-type Creation = JoinHandle<Result<(String, Attached), DockerError>>;
+/// A container being made ahead, and the container spec it was made from.
+type Creation = (
+    ContainerSpec,
+    JoinHandle<Result<(String, Attached), DockerError>>,
+);
 
 #[derive(Default)]
 pub struct Fresh {
@@ -26,15 +30,23 @@ pub struct Fresh {
 impl Fresh {
     /// Start creating the container for `spec` now.
     pub fn prepare(&self, host: &Arc<Host>, ticket: Ticket, spec: &ExecutionSpec) {
-        let (host, spec) = (host.clone(), spec.clone());
-        let creation = tokio::spawn(async move { create(&host, &spec).await });
-        self.ahead.lock().expect("ahead").insert(ticket, creation);
+        let container = harness::container_spec(&host.policy, spec, false);
+        let (host, made) = (host.clone(), container.clone());
+        let creation = tokio::spawn(async move { create(&host, made).await });
+        let replaced = self
+            .ahead
+            .lock()
+            .expect("ahead")
+            .insert(ticket, (container, creation));
+        if let Some((_, creation)) = replaced {
+            creation.abort();
+        }
     }
 
     /// Stop every creation that will not be used (interrupt); the live set and the owner-label
     /// sweep remove what they made.
     pub fn abort_prepared(&self) {
-        for (_, creation) in self.ahead.lock().expect("ahead").drain() {
+        for (_, (_, creation)) in self.ahead.lock().expect("ahead").drain() {
             creation.abort();
         }
     }
@@ -46,7 +58,18 @@ impl Fresh {
         spec: &ExecutionSpec,
     ) -> Result<Evidence, DockerError> {
         let image_id = host.image_id(&spec.image).await?;
+        let wanted = harness::container_spec(&host.policy, spec, false);
         let ahead = self.ahead.lock().expect("ahead").remove(&ticket);
+        // Two callers sharing this executor may hand out the same ticket: a container made for
+        // another spec (image, limits, labels) is never used for this one.
+        let ahead = match ahead {
+            Some((made, creation)) if same_container(&made, &wanted) => Some(creation),
+            Some((_, creation)) => {
+                creation.abort();
+                None
+            }
+            None => None,
+        };
         let (id, attached) = match ahead {
             Some(creation) => creation.await.unwrap_or_else(|e| {
                 Err(DockerError::CreationAborted {
@@ -54,7 +77,7 @@ impl Fresh {
                     message: e.to_string(),
                 })
             })?,
-            None => create(host, spec).await?,
+            None => create(host, wanted).await?,
         };
         let guard = host.live.track(&host.docker, &id);
         let ran = drive(host, Slot::new(id.clone(), attached), spec).await;
@@ -69,9 +92,18 @@ impl Fresh {
     }
 }
 
+/// The same container but for its creation time, which is a label.
+fn same_container(a: &ContainerSpec, b: &ContainerSpec) -> bool {
+    let undated = |c: &ContainerSpec| {
+        let mut c = c.clone();
+        c.labels.remove(labels::CREATED);
+        c
+    };
+    undated(a) == undated(b)
+}
+
 /// Create and attach the container of one execution; it is in the live set from here on.
-async fn create(host: &Host, spec: &ExecutionSpec) -> Result<(String, Attached), DockerError> {
-    let container = harness::container_spec(&host.policy, spec, false);
+async fn create(host: &Host, container: ContainerSpec) -> Result<(String, Attached), DockerError> {
     let id = host.create(container).await?;
     // Dropped (or failing) before it is attached: the guard removes the container.
     let creating = host.live.track(&host.docker, &id);
