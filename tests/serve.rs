@@ -424,6 +424,12 @@ async fn tokens_are_required_and_exposure_needs_them() {
         "/api/v2/execute",
         "/api/v2/runtimes",
         "/metrics",
+        "/v1/runs",
+        "/v1/runs/{id}",
+        "/v1/runs/{id}/events",
+        "/v1/runs/{id}/report",
+        "/v1/runs/{id}/executions/{task_id}/{model}",
+        "/v1/tasks",
     ] {
         assert!(
             spec["paths"].get(path).is_some(),

@@ -1,5 +1,5 @@
 //! `GET /openapi.json`: the API's description, generated from the types and handlers.
-use super::{batch, files, health, native, piston, sandboxfusion};
+use super::{batch, files, health, native, piston, runs, sandboxfusion};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -20,6 +20,14 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         sandboxfusion::run_code,
         piston::runtimes,
         piston::execute,
+        runs::read::list,
+        runs::create::create,
+        runs::read::get,
+        runs::cancel::cancel,
+        runs::events::events,
+        runs::report::report,
+        runs::execution::execution,
+        runs::tasks::tasks,
     ),
     components(schemas(
         native::ExecuteRequest,

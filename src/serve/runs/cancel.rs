@@ -11,6 +11,18 @@ use std::time::Duration;
 /// How long to wait for the containers in flight to be removed before answering anyway.
 const CANCEL_WAIT: Duration = Duration::from_secs(120);
 
+#[utoipa::path(
+    delete,
+    path = "/v1/runs/{id}",
+    params(("id" = String, Path, description = "Run id")),
+    responses(
+        (status = 200, description = "Cancelled; its containers are removed", body = Object),
+        (status = 404, description = "No such run", body = Object),
+        (status = 409, description = "The run is not running", body = Object),
+        (status = 401, description = "Missing or unknown bearer token", body = Object)
+    ),
+    security(("bearer" = []))
+)]
 pub async fn cancel(
     State(state): State<RunsState>,
     Path(run_id): Path<String>,

@@ -77,6 +77,31 @@ fn task_meta(tasks: &[Task]) -> Value {
         .into()
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/runs",
+    params(
+        ("tasks" = Option<String>, Query, description = "A configured task root by name, or `root/sub`"),
+        ("task_ids" = Option<String>, Query, description = "Only these task ids (comma-separated)"),
+        ("models" = Option<String>, Query, description = "Only these models (comma-separated)"),
+        ("samples" = Option<u32>, Query, description = "Only samples 0..K"),
+        ("repeat" = Option<u32>, Query, description = "Run each execution K times (at most 100)"),
+        ("model" = Option<String>, Query, description = "Model of JSONL lines without one"),
+        ("run_id" = Option<String>, Query, description = "Run id; an existing one resumes it"),
+        ("concurrency" = Option<usize>, Query, description = "Executions in flight (capped by the server)")
+    ),
+    request_body(
+        content = String,
+        description = "Candidates as JSONL, one `{task_id, model?, sample?, files}` per line (any content type but application/json), or with application/json `{\"candidates\": [...]}`",
+        content_type = "text/plain"
+    ),
+    responses(
+        (status = 202, description = "The run started", body = Object),
+        (status = 400, description = "Bad candidates or options", body = Object),
+        (status = 401, description = "Missing or unknown bearer token", body = Object)
+    ),
+    security(("bearer" = []))
+)]
 pub async fn create(
     State(state): State<RunsState>,
     q: Result<Query<QueryOptions>, QueryRejection>,

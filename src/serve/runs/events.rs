@@ -43,6 +43,17 @@ fn event(name: &str, data: &impl Serialize) -> Event {
         .unwrap_or_else(|_| Event::default().event(name).data("{}"))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/runs/{id}/events",
+    params(("id" = String, Path, description = "Run id")),
+    responses(
+        (status = 200, description = "Server-sent events: snapshot, started, execution, progress, interrupted, done", content_type = "text/event-stream", body = String),
+        (status = 404, description = "No such run", body = Object),
+        (status = 401, description = "Missing or unknown bearer token", body = Object)
+    ),
+    security(("bearer" = []))
+)]
 pub async fn events(
     State(state): State<RunsState>,
     Path(run_id): Path<String>,

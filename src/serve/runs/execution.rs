@@ -27,6 +27,23 @@ fn attempt_line(r: &ExecutionRecord) -> Value {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/runs/{id}/executions/{task_id}/{model}",
+    params(
+        ("id" = String, Path, description = "Run id"),
+        ("task_id" = String, Path, description = "Task id"),
+        ("model" = String, Path, description = "Model"),
+        ("sample" = Option<u32>, Query, description = "Sample (default 0)"),
+        ("repeat" = Option<u32>, Query, description = "Repeat (default 0)")
+    ),
+    responses(
+        (status = 200, description = "Every attempt of the execution: verdict, reason, tests or cases, output, timings", body = Object),
+        (status = 404, description = "No such run or execution", body = Object),
+        (status = 401, description = "Missing or unknown bearer token", body = Object)
+    ),
+    security(("bearer" = []))
+)]
 pub async fn execution(
     State(state): State<RunsState>,
     Path((run_id, task_id, model)): Path<(String, String, String)>,

@@ -1,21 +1,21 @@
 //! Runs over HTTP: start a run of uploaded candidates over server-side task roots, follow it
 //! live (server-sent events), read its report and executions, cancel it.
-mod cancel;
+pub(crate) mod cancel;
 mod clock;
-mod create;
+pub(crate) mod create;
 mod error;
-mod events;
-mod execution;
+pub(crate) mod events;
+pub(crate) mod execution;
 mod live;
 mod options;
 mod progress;
-mod read;
-mod report;
+pub(crate) mod read;
+pub(crate) mod report;
 mod roots;
 mod routes;
 mod scoped;
 mod state;
-mod tasks;
+pub(crate) mod tasks;
 mod upload;
 mod view;
 

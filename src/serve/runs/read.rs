@@ -17,6 +17,15 @@ pub async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::Internal(format!("reading the store: {e}")))?
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/runs",
+    responses(
+        (status = 200, description = "Runs in the store, newest first, with counts", body = [Object]),
+        (status = 401, description = "Missing or unknown bearer token", body = Object)
+    ),
+    security(("bearer" = []))
+)]
 pub async fn list(State(state): State<RunsState>) -> Result<Json<Vec<RunView>>, ApiError> {
     let views = blocking(&state.inner, |s| {
         let runs = s.reader.runs().map_err(|e| store_error(s, e))?;
@@ -31,6 +40,17 @@ pub async fn list(State(state): State<RunsState>) -> Result<Json<Vec<RunView>>, 
     Ok(Json(views))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/runs/{id}",
+    params(("id" = String, Path, description = "Run id")),
+    responses(
+        (status = 200, description = "The run: state and counts", body = Object),
+        (status = 404, description = "No such run", body = Object),
+        (status = 401, description = "Missing or unknown bearer token", body = Object)
+    ),
+    security(("bearer" = []))
+)]
 pub async fn get(
     State(state): State<RunsState>,
     Path(run_id): Path<String>,

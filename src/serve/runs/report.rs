@@ -31,6 +31,21 @@ fn content_type(format: OutputFormat) -> &'static str {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/runs/{id}/report",
+    params(
+        ("id" = String, Path, description = "Run id"),
+        ("format" = Option<String>, Query, description = "json (default), csv, markdown, junit, html, table")
+    ),
+    responses(
+        (status = 200, description = "The run's report in that format", body = String),
+        (status = 400, description = "Unknown format", body = Object),
+        (status = 404, description = "No such run", body = Object),
+        (status = 401, description = "Missing or unknown bearer token", body = Object)
+    ),
+    security(("bearer" = []))
+)]
 pub async fn report(
     State(state): State<RunsState>,
     Path(run_id): Path<String>,

@@ -16,6 +16,17 @@ pub struct TasksQuery {
     tasks: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/tasks",
+    params(("tasks" = Option<String>, Query, description = "A configured task root by name, or `root/sub`")),
+    responses(
+        (status = 200, description = "The tasks under the configured roots", body = Object),
+        (status = 400, description = "Unknown root or a path outside it", body = Object),
+        (status = 401, description = "Missing or unknown bearer token", body = Object)
+    ),
+    security(("bearer" = []))
+)]
 pub async fn tasks(
     State(state): State<RunsState>,
     q: Result<Query<TasksQuery>, QueryRejection>,
