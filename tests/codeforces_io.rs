@@ -239,9 +239,14 @@ fn the_data_sample_tasks_are_well_formed_io_tasks() {
             );
         }
         assert!(dir.join("reference/solution.py").is_file(), "{name}");
+        // Not every model attempts every task; an attempt is the task's candidate file.
         for model in ["model-strong", "model-chaotic", "model-sloppy"] {
             let cand = root.join("_candidates").join(model).join(&name);
-            assert!(cand.join("solution.py").is_file(), "{}", cand.display());
+            assert!(
+                !cand.exists() || cand.join("solution.py").is_file(),
+                "{}",
+                cand.display()
+            );
         }
     }
     assert!(found >= 3, "only {found} data-* tasks");
