@@ -8,7 +8,7 @@ STORE ?= results/crucible.db
 CRUCIBLE_EXTRA_CA ?= $(if $(wildcard /usr/local/share/ca-certificates/*.crt),/usr/local/share/ca-certificates)
 export CRUCIBLE_EXTRA_CA
 
-.PHONY: demo test schemathesis images docker chromium postgres release lint suites bench bench-quick bench-python clean-results
+.PHONY: demo test schemathesis images docker chromium postgres release lint suites bench bench-serve bench-quick bench-python clean-results
 
 ## Run the sample benchmark (tasks/ with tasks/_candidates) and print what each model earned.
 demo: docker images
@@ -57,9 +57,17 @@ suites: docker images release
 ## 50-case C++ I/O task against a container per case (~9 min); table on stdout, JSON in
 ## target/bench/. `make bench-quick` is a ~1.5-minute smoke run. The I/O floor uses the host's
 ## g++ when there is one (not installed by make: too big a download), else `docker exec`.
+## Then `bench-serve`.
 bench: docker images bench-python
 	$(CARGO) build --release --locked --bins
 	./target/release/crucible-bench
+	scripts/bench-serve
+
+## `crucible serve` under loopback load: wrk (installed from Debian when missing) against
+## /run_code, compared with `crucible run --reuse-containers`, and RSS with 1,000 requests
+## queued (~1 min; docs/bench.md, "Serving").
+bench-serve: docker images
+	scripts/bench-serve
 
 bench-quick: docker images bench-python
 	$(CARGO) build --release --locked --bins
