@@ -486,6 +486,24 @@ async fn sigterm_lets_short_work_finish_and_removes_the_rest() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warm_slots_are_made_at_start() {
+    require_images(&[PY]);
+    let server = Server::start(&["--warm-slots", "2", "--concurrency", "2"], &[]);
+    server.wait_ready();
+    let metrics = client()
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("crucible_pool_idle_slots 2"), "{metrics}");
+    assert_eq!(server.containers().len(), 2, "{:?}", server.containers());
+    server.stop_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_reuse_slots_are_capped_least_recent_first() {
     require_images(&[PY]);
     let server = Server::start(&["--max-idle-slots", "1"], &[]);

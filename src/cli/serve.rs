@@ -70,6 +70,10 @@ pub struct ServeArgs {
         default_value = "crucible/python:latest"
     )]
     warm_image: String,
+    /// Reuse slots for the default limits made at start and kept (the pool's minimum; at most
+    /// the concurrency). More slots are made on demand, idle ones capped by --max-idle-slots.
+    #[arg(long, env = "CRUCIBLE_SERVE_WARM_SLOTS", default_value_t = 1)]
+    warm_slots: usize,
     /// Defaults for what a request does not say.
     #[command(flatten)]
     limits: LimitArgs,
@@ -283,6 +287,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<i32> {
     tokio::spawn(crucible::serve::warm_up(
         state.clone(),
         args.warm_image.clone(),
+        args.warm_slots.min(state.config.concurrency),
     ));
     let runs = match runs_state(&args, &state.config).await {
         Ok(r) => r,
