@@ -4,7 +4,7 @@
 mod serve_support;
 
 use serde_json::{Value, json};
-use serve_support::{Server, client, require_images};
+use serve_support::{Server, client, get_text, post_json, require_images};
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
@@ -248,14 +248,7 @@ async fn a_full_queue_answers_429_with_retry_after() {
     assert_eq!(piston.status(), 429, "the compat endpoints share the queue");
     assert_eq!(first.await.unwrap().status(), 200);
     assert_eq!(second.await.unwrap().status(), 200);
-    let metrics = http
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = get_text(&http, server.url("/metrics")).await;
     assert!(metrics.contains("crucible_rejected_total 2"), "{metrics}");
     assert!(
         metrics.contains("crucible_executions_total{endpoint=\"v1\",verdict=\"passed\"} 2"),
@@ -511,15 +504,7 @@ async fn idle_reuse_slots_are_capped_least_recent_first() {
     let http = client();
     // Three limits, three slot kinds; only the last one used stays warm.
     for timeout_ms in [5000, 6000, 7000] {
-        let r: Value = http
-            .post(server.url("/v1/execute"))
-            .json(&sleeper(0.0, timeout_ms))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let r: Value = post_json(&http, server.url("/v1/execute"), &sleeper(0.0, timeout_ms)).await;
         assert_eq!(r["verdict"], "passed", "{r}");
     }
     assert!(
@@ -527,26 +512,11 @@ async fn idle_reuse_slots_are_capped_least_recent_first() {
         "idle slots: {:?}",
         server.containers()
     );
-    let metrics = http
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = get_text(&http, server.url("/metrics")).await;
     assert!(metrics.contains("crucible_pool_idle_slots 1"), "{metrics}");
     // The warm one is reused: no new container for the same limits.
     let before = server.containers();
-    let r: Value = http
-        .post(server.url("/v1/execute"))
-        .json(&sleeper(0.0, 7000))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r: Value = post_json(&http, server.url("/v1/execute"), &sleeper(0.0, 7000)).await;
     assert_eq!(r["verdict"], "passed");
     assert!(
         before[0].starts_with(&r["container_id"].as_str().unwrap()[..12]),

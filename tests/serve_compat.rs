@@ -6,7 +6,7 @@ mod serve_support;
 
 use futures_util::future::join_all;
 use serde_json::{Value, json};
-use serve_support::{Server, client, fixture, require_images};
+use serve_support::{Server, client, fixture, post_json, require_images};
 
 const IMAGES: [&str; 6] = [
     "crucible/python:latest",
@@ -195,29 +195,13 @@ async fn sandboxfusion_run_code_as_verl_calls_it() {
         json!("d = open('data/in.txt').read()\nopen('out.txt', 'w').write(d.upper())\nprint('ok')");
     body["files"] = json!({"data/in.txt": "aGVsbG8="});
     body["fetch_files"] = json!(["out.txt", "missing.txt"]);
-    let r: Value = http
-        .post(server.url("/run_code"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r: Value = post_json(&http, server.url("/run_code"), &body).await;
     assert_eq!(r["status"], "Success", "{r:#}");
     assert_eq!(r["files"], json!({"out.txt": "SEVMTE8="}), "{r:#}");
 
     // A language SandboxFusion knows but this server has no runtime for; one it does not know.
     body["language"] = json!("php");
-    let r: Value = http
-        .post(server.url("/run_code"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r: Value = post_json(&http, server.url("/run_code"), &body).await;
     assert_eq!(r["status"], "SandboxError", "{r:#}");
     assert!(r["message"].as_str().unwrap().contains("php"));
     body["language"] = json!("cobol");
