@@ -58,6 +58,15 @@ pub enum PayloadError {
     Malformed(String),
 }
 
+/// One regular file of a payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayloadFile {
+    pub path: String,
+    /// The judge's alone (`JUDGE_UID`, 0400).
+    pub hidden: bool,
+    pub bytes: Vec<u8>,
+}
+
 /// A validated, deterministic tarball and its identity. On the wire it is its tar bytes, and
 /// reading it back validates every entry again.
 #[derive(Debug, Clone)]
@@ -93,6 +102,35 @@ impl Payload {
             }
         }
         None
+    }
+
+    /// A payload of no files (a spec whose payload travels apart from it).
+    pub fn empty() -> Payload {
+        Payload::from_layers(&[], &PayloadLimits::default(), &|_| false)
+            .expect("an empty payload is valid")
+    }
+
+    /// Every regular file with its bytes and whether it is the judge's (hidden), in order.
+    pub fn files(&self) -> Result<Vec<PayloadFile>, PayloadError> {
+        let malformed = |e: std::io::Error| PayloadError::Malformed(e.to_string());
+        let mut files = Vec::new();
+        let mut archive = tar::Archive::new(self.bytes.as_slice());
+        for entry in archive.entries().map_err(malformed)? {
+            let mut entry = entry.map_err(malformed)?;
+            if !entry.header().entry_type().is_file() {
+                continue;
+            }
+            let path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+            let hidden = entry.header().uid().map_err(malformed)? == JUDGE_UID as u64;
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).map_err(malformed)?;
+            files.push(PayloadFile {
+                path,
+                hidden,
+                bytes,
+            });
+        }
+        Ok(files)
     }
 
     /// Build a payload from named files. The layering is the caller's: `layers` are applied in

@@ -1,6 +1,7 @@
 //! Command-line verbs; each file holds one verb's arguments and its `run`.
 mod config;
 mod doctor;
+mod enqueue;
 mod exec;
 pub mod exit;
 mod gc;
@@ -12,6 +13,8 @@ mod report;
 mod run;
 mod serve;
 mod tasks;
+mod watch;
+mod worker;
 
 use clap::{Parser, Subcommand};
 pub use config::apply_config_file;
@@ -46,6 +49,10 @@ enum Command {
     Images(images::ImagesArgs),
     /// Turn a public suite (HumanEval, HumanEval-X, MBPP) into crucible tasks.
     Import(import::ImportArgs),
+    /// Claim queued executions from a PostgreSQL store and run them on this machine.
+    Worker(worker::WorkerArgs),
+    /// Follow a queued run's progress from the database; Ctrl-C (or --cancel) cancels it.
+    Watch(watch::WatchArgs),
     /// Serve the sandbox over HTTP: the /v1 API, SandboxFusion's /run_code, Piston's /api/v2.
     Serve(serve::ServeArgs),
 }
@@ -61,5 +68,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Command::Images(a) => images::run(a).await,
         Command::Import(a) => import::run(a),
         Command::Serve(a) => serve::run(a).await,
+        Command::Worker(a) => worker::run(a).await,
+        Command::Watch(a) => watch::run(a).await,
     }
 }

@@ -40,7 +40,7 @@ pub struct RunArgs {
     /// Containers in flight at once (default: the machine's cores).
     #[arg(long, short = 'j', env = "CRUCIBLE_CONCURRENCY")]
     concurrency: Option<usize>,
-    /// Result store: a SQLite path or sqlite://PATH.
+    /// Result store: a SQLite path, sqlite://PATH, or postgres://… (shared by many machines).
     #[arg(long, env = "CRUCIBLE_STORE", default_value = "results/crucible.db")]
     store: String,
     /// Run id; giving an existing one resumes it.
@@ -67,6 +67,16 @@ pub struct RunArgs {
     /// Limits for tasks that set none (a task's own limits win).
     #[command(flatten)]
     limits: LimitArgs,
+    /// Plan the run into the queue of a PostgreSQL --store instead of running it here; workers
+    /// (`crucible worker`) run it, and this command follows it (Ctrl-C cancels it).
+    #[arg(long)]
+    enqueue: bool,
+    /// With --enqueue: only workers carrying all these labels run it (comma-separated).
+    #[arg(long, value_delimiter = ',', requires = "enqueue")]
+    labels: Vec<String>,
+    /// With --enqueue: print the run id and return instead of following the run.
+    #[arg(long, requires = "enqueue")]
+    detach: bool,
     /// Print one JSON line per execution and the summary as JSON.
     #[arg(long)]
     json: bool,
@@ -106,6 +116,31 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
             .context("--resume: the store holds no run yet; start one without --resume")?,
         (None, false) => format!("run-{}", uuid::Uuid::new_v4().simple()),
     };
+    let settings = serde_json::json!({
+        "tasks": args.tasks, "candidates": args.candidates, "models": args.models,
+        "samples": args.samples, "repeat": args.repeat, "runtime": args.runtime,
+        "reuse_containers": args.reuse_containers, "enqueue": args.enqueue,
+        "unknown_candidates": plan.unknown,
+    });
+    if args.enqueue {
+        let options = crucible::queue::EnqueueOptions {
+            run_id,
+            retry: RetryPolicy {
+                retries: args.retries,
+                ..RetryPolicy::default()
+            },
+            labels: args.labels.clone(),
+            runtime: args.runtime.clone(),
+            settings,
+        };
+        let request = super::enqueue::EnqueueRequest {
+            store: args.store.clone(),
+            options,
+            detach: args.detach,
+            json: args.json,
+        };
+        return super::enqueue::enqueue_run(plan, request).await;
+    }
     let executor = match connect_executor(args.runtime.clone(), args.reuse_containers).await {
         Ok(e) => e,
         Err(e) => {
@@ -115,12 +150,6 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
     };
 
     let concurrency = args.concurrency.unwrap_or_else(default_concurrency).max(1);
-    let settings = serde_json::json!({
-        "tasks": args.tasks, "candidates": args.candidates, "models": args.models,
-        "samples": args.samples, "repeat": args.repeat, "runtime": args.runtime,
-        "reuse_containers": args.reuse_containers,
-        "unknown_candidates": plan.unknown,
-    });
     let header = format!(
         "run {run_id}: {} tasks, {} executions, {concurrency} in flight, store {}",
         plan.tasks().len(),

@@ -8,12 +8,12 @@ use super::halt::{Halt, StopHandle};
 use super::key::execution_key;
 use super::record::{Attempt, Job};
 use super::retry::RetryPolicy;
-use super::spec::spec_for;
+use super::spec::job_spec;
 use super::writer::BatchWriter;
 use crate::execution::{Evidence, ExecutionSpec, Executor, InfraError, Ticket};
 use crate::judge;
 use crate::store::FinalKey;
-use crate::task::{CandidateSource, Task, read_candidate_dir};
+use crate::task::Task;
 use crate::verdict::Verdict;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::iter::Peekable;
@@ -248,14 +248,8 @@ impl Engine<'_> {
     async fn prepare(&mut self, mut attempt: Attempt) -> Option<Dispatch> {
         let tasks = self.tasks.clone();
         let task = &tasks[attempt.job.task_index];
-        let files = match &attempt.job.candidate.source {
-            CandidateSource::Dir(dir) => {
-                read_candidate_dir(dir, &task.candidate_files).map_err(|e| e.to_string())
-            }
-            CandidateSource::Inline(files) => Ok(files.clone()),
-        };
-        let spec = files.and_then(|f| spec_for(task, &f, Some(&self.run_id)));
-        let mut spec = match spec {
+        let spec = job_spec(task, &attempt.job, &self.run_id, self.check_test_names);
+        let spec = match spec {
             Ok(spec) => spec,
             Err(message) => {
                 let result = judge::invalid_input(&task.image, &task.limits, message);
@@ -268,9 +262,6 @@ impl Engine<'_> {
                 return None;
             }
         };
-        if !self.check_test_names {
-            spec.expectation.test_names.clear();
-        }
         // A missing image is the attempt's infra error (retried), not the candidate's.
         let image_id = self
             .executor

@@ -23,6 +23,10 @@ pub use run::{Run, RunConfig, RunError, RunStore};
 pub use validate::{TaskCheck, ValidateOptions, Validation, validate_tasks};
 pub use writer::BatchWriter;
 
+pub(crate) use record::{execution_record, now_ms};
+pub(crate) use run::task_record;
+pub(crate) use spec::job_spec;
+
 #[cfg(test)]
 mod fake;
 #[cfg(test)]

@@ -48,28 +48,38 @@ impl Attempt {
     }
 
     pub fn record(&self, run_id: &str, r: &ExecutionResult) -> ExecutionRecord {
-        ExecutionRecord {
-            run_id: run_id.into(),
-            task_id: self.job.candidate.task_id.clone(),
-            model: self.job.candidate.model.clone(),
-            sample: self.job.candidate.sample,
-            repeat: self.job.repeat,
-            attempt: self.attempt,
-            key: self.key.clone(),
-            verdict: r.verdict,
-            reason: r.reason.clone(),
-            exit_code: r.exit_code,
-            signal: r.signal,
-            wall_ms: r.wall_ms,
-            cpu_ms: r.cpu_ms,
-            peak_memory_bytes: r.peak_memory_bytes,
-            stdout: r.stdout.text.clone(),
-            stderr: r.stderr.text.clone(),
-            output_truncated: r.stdout.truncated || r.stderr.truncated,
-            image_id: r.image_id.clone(),
-            payload_sha256: r.payload_sha256.clone(),
-            finished_at_ms: now_ms(),
-            tests: r.tests.clone(),
-        }
+        execution_record(run_id, &self.id(), &self.key, r)
+    }
+}
+
+/// The record one attempt ends in (a run's scheduler and a queue worker both write these).
+pub(crate) fn execution_record(
+    run_id: &str,
+    id: &ExecutionId,
+    key: &str,
+    r: &ExecutionResult,
+) -> ExecutionRecord {
+    ExecutionRecord {
+        run_id: run_id.into(),
+        task_id: id.task_id.clone(),
+        model: id.model.clone(),
+        sample: id.sample,
+        repeat: id.repeat,
+        attempt: id.attempt,
+        key: key.into(),
+        verdict: r.verdict,
+        reason: r.reason.clone(),
+        exit_code: r.exit_code,
+        signal: r.signal,
+        wall_ms: r.wall_ms,
+        cpu_ms: r.cpu_ms,
+        peak_memory_bytes: r.peak_memory_bytes,
+        stdout: r.stdout.text.clone(),
+        stderr: r.stderr.text.clone(),
+        output_truncated: r.stdout.truncated || r.stderr.truncated,
+        image_id: r.image_id.clone(),
+        payload_sha256: r.payload_sha256.clone(),
+        finished_at_ms: now_ms(),
+        tests: r.tests.clone(),
     }
 }

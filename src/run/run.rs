@@ -182,7 +182,7 @@ impl Run {
     }
 }
 
-fn task_record(run_id: &str, t: &Task) -> TaskRecord {
+pub(crate) fn task_record(run_id: &str, t: &Task) -> TaskRecord {
     TaskRecord {
         run_id: run_id.into(),
         task_id: t.id.clone(),

@@ -12,6 +12,7 @@ use postgres::{Client, NoTls, Row};
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::mpsc;
+use std::time::Duration;
 
 /// `MIGRATIONS[i]` takes the schema from version `i` to `i + 1`; only ever appended.
 const MIGRATIONS: &[&str] = &[
@@ -67,6 +68,41 @@ const MIGRATIONS: &[&str] = &[
         message      TEXT,
         PRIMARY KEY (execution_id, ordinal)
     );",
+    // 2: the work queue (PostgreSQL only): payload files stored once by content, one row per
+    // planned execution with its spec and lease, and each queued run's cancel flag.
+    "CREATE TABLE blobs (
+        sha256 TEXT PRIMARY KEY NOT NULL,
+        bytes  BYTEA NOT NULL
+    );
+    CREATE TABLE queue_runs (
+        run_id    TEXT PRIMARY KEY NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+        cancelled BOOLEAN NOT NULL DEFAULT FALSE,
+        retries   BIGINT NOT NULL,
+        backoff_ms BIGINT NOT NULL
+    );
+    CREATE TABLE queue (
+        id             BIGSERIAL PRIMARY KEY,
+        run_id         TEXT NOT NULL REFERENCES queue_runs(run_id) ON DELETE CASCADE,
+        task_id        TEXT NOT NULL,
+        model          TEXT NOT NULL,
+        sample         BIGINT NOT NULL,
+        repeat         BIGINT NOT NULL,
+        key            TEXT NOT NULL,
+        image          TEXT NOT NULL,
+        runtime        TEXT,
+        spec_json      TEXT NOT NULL,
+        payload_json   TEXT NOT NULL,
+        labels         TEXT[] NOT NULL DEFAULT '{}',
+        state          TEXT NOT NULL DEFAULT 'pending',
+        attempt        BIGINT NOT NULL DEFAULT 0,
+        infra_failures BIGINT NOT NULL DEFAULT 0,
+        not_before     TIMESTAMPTZ NOT NULL DEFAULT now(),
+        lease_owner    TEXT,
+        lease_expires  TIMESTAMPTZ,
+        UNIQUE (run_id, task_id, model, sample, repeat)
+    );
+    CREATE INDEX queue_open ON queue (id) WHERE state IN ('pending', 'running');
+    CREATE INDEX queue_by_run ON queue (run_id, state);",
 ];
 
 /// Serialises migrations between processes opening the same new database at once.
@@ -104,9 +140,22 @@ impl PgStore {
             location: location.clone(),
             message,
         };
-        let config: postgres::Config = url
+        let mut config: postgres::Config = url
             .parse()
             .map_err(|e| open_error(format!("not a PostgreSQL URL: {e}")))?;
+        // A cut network must fail calls in seconds, not after TCP's quarter of an hour, so
+        // that workers retry and leases expire as designed. The URL's own settings win.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        if config.get_tcp_user_timeout().is_none() {
+            config.tcp_user_timeout(Duration::from_secs(20));
+        }
+        config
+            .keepalives(true)
+            .keepalives_idle(Duration::from_secs(10))
+            .keepalives_interval(Duration::from_secs(5))
+            .keepalives_retries(3);
         let (jobs, inbox) = mpsc::channel::<Job>();
         let (ready, connected) = mpsc::channel();
         std::thread::Builder::new()
@@ -120,8 +169,15 @@ impl PgStore {
                     }
                 };
                 let _ = ready.send(migrate(&mut client));
-                // Runs until every handle to the store is dropped.
+                // Runs until every handle to the store is dropped. A connection the server
+                // closed (a restart, a network cut) is made again before the next call; if
+                // that fails the call fails on the closed one and its caller may retry.
                 for job in inbox {
+                    if client.is_closed()
+                        && let Ok(fresh) = config.connect(NoTls)
+                    {
+                        client = fresh;
+                    }
                     job(&mut client);
                 }
             })
@@ -140,7 +196,7 @@ impl PgStore {
     }
 
     /// Run `f` on the connection's thread and wait for its answer.
-    fn call<T: Send + 'static>(
+    pub(crate) fn call<T: Send + 'static>(
         &self,
         operation: &'static str,
         f: impl FnOnce(&mut Client) -> Result<T, postgres::Error> + Send + 'static,
@@ -343,74 +399,83 @@ impl StoreWriter for PgStore {
         let executions = executions.to_vec();
         self.call("write executions", move |c| {
             let mut tx = c.transaction()?;
-            // Writing the same attempt again (a retried batch) replaces it, test cases too.
-            let upsert = tx.prepare(
-                "INSERT INTO executions (run_id, task_id, model, sample, repeat, attempt, key,
-                    verdict, reason, exit_code, signal, wall_ms, cpu_ms, peak_memory_bytes,
-                    stdout, stderr, output_truncated, image_id, payload_sha256, finished_at_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                    $17, $18, $19, $20)
-                 ON CONFLICT (run_id, task_id, model, sample, repeat, attempt) DO UPDATE SET
-                    key = excluded.key, verdict = excluded.verdict, reason = excluded.reason,
-                    exit_code = excluded.exit_code, signal = excluded.signal,
-                    wall_ms = excluded.wall_ms, cpu_ms = excluded.cpu_ms,
-                    peak_memory_bytes = excluded.peak_memory_bytes, stdout = excluded.stdout,
-                    stderr = excluded.stderr, output_truncated = excluded.output_truncated,
-                    image_id = excluded.image_id, payload_sha256 = excluded.payload_sha256,
-                    finished_at_ms = excluded.finished_at_ms
-                 RETURNING id",
-            )?;
-            let clear_cases = tx.prepare("DELETE FROM test_cases WHERE execution_id = $1")?;
-            let insert_case = tx.prepare(
-                "INSERT INTO test_cases (execution_id, ordinal, name, outcome, message)
-                 VALUES ($1, $2, $3, $4, $5)",
-            )?;
-            for e in &executions {
-                let id: i64 = tx
-                    .query_one(
-                        &upsert,
-                        &[
-                            &e.run_id,
-                            &e.task_id,
-                            &e.model,
-                            &i64::from(e.sample),
-                            &i64::from(e.repeat),
-                            &i64::from(e.attempt),
-                            &e.key,
-                            &e.verdict.as_str(),
-                            &e.reason,
-                            &e.exit_code,
-                            &e.signal,
-                            &to_i64(e.wall_ms),
-                            &e.cpu_ms.map(to_i64),
-                            &e.peak_memory_bytes.map(to_i64),
-                            // PostgreSQL text holds no NUL; SQLite keeps it. Output may have one.
-                            &e.stdout.replace('\0', "\u{FFFD}"),
-                            &e.stderr.replace('\0', "\u{FFFD}"),
-                            &e.output_truncated,
-                            &e.image_id,
-                            &e.payload_sha256,
-                            &e.finished_at_ms,
-                        ],
-                    )?
-                    .get(0);
-                tx.execute(&clear_cases, &[&id])?;
-                for (ordinal, case) in e.tests.iter().enumerate() {
-                    tx.execute(
-                        &insert_case,
-                        &[
-                            &id,
-                            &(ordinal as i64),
-                            &case.name.replace('\0', "\u{FFFD}"),
-                            &case.outcome.as_str(),
-                            &case.message.as_ref().map(|m| m.replace('\0', "\u{FFFD}")),
-                        ],
-                    )?;
-                }
-            }
+            insert_executions(&mut tx, &executions)?;
             tx.commit()
         })
     }
+}
+
+/// Write attempts and their test cases inside `tx`. Writing the same attempt again (a retried
+/// batch) replaces it, test cases too.
+pub(crate) fn insert_executions(
+    tx: &mut postgres::Transaction<'_>,
+    executions: &[ExecutionRecord],
+) -> Result<(), postgres::Error> {
+    let upsert = tx.prepare(
+        "INSERT INTO executions (run_id, task_id, model, sample, repeat, attempt, key,
+            verdict, reason, exit_code, signal, wall_ms, cpu_ms, peak_memory_bytes,
+            stdout, stderr, output_truncated, image_id, payload_sha256, finished_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+            $17, $18, $19, $20)
+         ON CONFLICT (run_id, task_id, model, sample, repeat, attempt) DO UPDATE SET
+            key = excluded.key, verdict = excluded.verdict, reason = excluded.reason,
+            exit_code = excluded.exit_code, signal = excluded.signal,
+            wall_ms = excluded.wall_ms, cpu_ms = excluded.cpu_ms,
+            peak_memory_bytes = excluded.peak_memory_bytes, stdout = excluded.stdout,
+            stderr = excluded.stderr, output_truncated = excluded.output_truncated,
+            image_id = excluded.image_id, payload_sha256 = excluded.payload_sha256,
+            finished_at_ms = excluded.finished_at_ms
+         RETURNING id",
+    )?;
+    let clear_cases = tx.prepare("DELETE FROM test_cases WHERE execution_id = $1")?;
+    let insert_case = tx.prepare(
+        "INSERT INTO test_cases (execution_id, ordinal, name, outcome, message)
+         VALUES ($1, $2, $3, $4, $5)",
+    )?;
+    for e in executions {
+        let id: i64 = tx
+            .query_one(
+                &upsert,
+                &[
+                    &e.run_id,
+                    &e.task_id,
+                    &e.model,
+                    &i64::from(e.sample),
+                    &i64::from(e.repeat),
+                    &i64::from(e.attempt),
+                    &e.key,
+                    &e.verdict.as_str(),
+                    &e.reason,
+                    &e.exit_code,
+                    &e.signal,
+                    &to_i64(e.wall_ms),
+                    &e.cpu_ms.map(to_i64),
+                    &e.peak_memory_bytes.map(to_i64),
+                    // PostgreSQL text holds no NUL; SQLite keeps it. Output may have one.
+                    &e.stdout.replace('\0', "\u{FFFD}"),
+                    &e.stderr.replace('\0', "\u{FFFD}"),
+                    &e.output_truncated,
+                    &e.image_id,
+                    &e.payload_sha256,
+                    &e.finished_at_ms,
+                ],
+            )?
+            .get(0);
+        tx.execute(&clear_cases, &[&id])?;
+        for (ordinal, case) in e.tests.iter().enumerate() {
+            tx.execute(
+                &insert_case,
+                &[
+                    &id,
+                    &(ordinal as i64),
+                    &case.name.replace('\0', "\u{FFFD}"),
+                    &case.outcome.as_str(),
+                    &case.message.as_ref().map(|m| m.replace('\0', "\u{FFFD}")),
+                ],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 impl StoreReader for PgStore {
