@@ -10,6 +10,8 @@ pub enum DockerError {
         endpoint: String,
         source: BollardError,
     },
+    #[error("Docker daemon: ping failed: {0}")]
+    Ping(BollardError),
     #[error("Docker daemon: `version` failed: {0}")]
     Version(BollardError),
     #[error("Docker daemon: `info` failed: {0}")]
@@ -84,4 +86,66 @@ impl DockerError {
             }
         )
     }
+
+    /// Whether the daemon could not be reached at all: connection refused, its socket missing,
+    /// the API connection cut mid-request (it is down or restarting). Not: the daemon answered
+    /// with an error.
+    pub fn is_daemon_unreachable(&self) -> bool {
+        if matches!(self, DockerError::Connect { .. }) {
+            return true;
+        }
+        // Every other variant's cause is its `source`: look down the chain.
+        let mut cause = std::error::Error::source(self);
+        while let Some(e) = cause {
+            if let Some(b) = e.downcast_ref::<BollardError>() {
+                if bollard_unreachable(b) {
+                    return true;
+                }
+            } else if let Some(io) = e.downcast_ref::<std::io::Error>()
+                && io_unreachable(io)
+            {
+                return true;
+            }
+            cause = e.source();
+        }
+        false
+    }
+}
+
+fn bollard_unreachable(e: &BollardError) -> bool {
+    match e {
+        BollardError::HyperLegacyError { err } => err.is_connect() || chain_has_io_cut(err),
+        BollardError::HyperResponseError { err } => {
+            err.is_closed() || err.is_incomplete_message() || err.is_canceled()
+        }
+        BollardError::IOError { err } => io_unreachable(err),
+        BollardError::SocketNotFoundError(_) => true,
+        _ => false,
+    }
+}
+
+fn chain_has_io_cut(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && io_unreachable(io)
+        {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
+fn io_unreachable(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        ConnectionRefused
+            | NotFound
+            | ConnectionReset
+            | ConnectionAborted
+            | BrokenPipe
+            | UnexpectedEof
+    )
 }
