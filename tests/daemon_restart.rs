@@ -255,3 +255,88 @@ fn a_daemon_restart_mid_run_pauses_and_resumes_in_both_modes() {
     // Reuse slots, which die with the daemon and are made anew; followed as JSON lines.
     restart_mid_run(true, true);
 }
+
+/// A daemon that stays away longer than `--daemon-wait` stops the run like Ctrl-C, saying so;
+/// the run stays resumable and `crucible gc` removes what the dead run left in the daemon.
+#[test]
+fn a_daemon_that_stays_away_past_daemon_wait_stops_the_run() {
+    require_image(PYTHON_IMAGE);
+    let base = tempfile::Builder::new()
+        .prefix("cdd")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let mut daemon = SecondDaemon::start(&base.path().join("d"));
+    daemon.load_images(&[PYTHON_IMAGE]);
+    let scratch = Scratch::new("daemon-lost");
+    let tasks = scratch.path().join("tasks");
+    python_tasks(&tasks);
+    let store = scratch.path().join("store.db");
+    let out = scratch.path().join("out");
+    let mut run = crucible()
+        .args(["run", "--tasks"])
+        .arg(&tasks)
+        .arg("--candidates")
+        .arg(repo_root().join("tasks/_candidates"))
+        .arg("--store")
+        .arg(&store)
+        .args([
+            "--run-id",
+            "lost",
+            "-j",
+            "2",
+            "--json",
+            "--daemon-wait",
+            "3s",
+        ])
+        .env("DOCKER_HOST", daemon.host())
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("1 execution finished", Duration::from_secs(120), || {
+        lines_of(&out)
+            .iter()
+            .any(|l| l.contains("\"event\":\"finished\""))
+    });
+    daemon.stop();
+    let code = wait_exit(&mut run, Duration::from_secs(120));
+    let events: Vec<serde_json::Value> = lines_of(&out)
+        .iter()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let names: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
+    assert_eq!(code, 130, "stopped like an interrupt; events: {names:?}");
+    let at = |name: &str| names.iter().position(|n| *n == name);
+    let (paused, lost, interrupted) = (at("paused"), at("daemon_lost"), at("interrupted"));
+    assert!(
+        paused.is_some() && paused < lost && lost < interrupted,
+        "paused, then daemon_lost, then interrupted: {names:?}"
+    );
+    let waited = events[lost.unwrap()]["waited_ms"].as_u64().unwrap();
+    assert!((3000..10_000).contains(&waited), "waited {waited} ms");
+    let records = SqliteStore::open(&store)
+        .unwrap()
+        .executions("lost")
+        .unwrap();
+    assert!(
+        records.iter().all(|r| r.verdict != Verdict::InfraError),
+        "no infra error recorded"
+    );
+    assert!(records.iter().any(|r| r.verdict == Verdict::Interrupted));
+
+    // What the restart left behind belongs to a process that is gone: gc removes it.
+    daemon.start_again();
+    let gc = crucible()
+        .arg("gc")
+        .env("DOCKER_HOST", daemon.host())
+        .output()
+        .unwrap();
+    assert!(
+        gc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gc.stderr)
+    );
+    let left = daemon.containers("crucible.run=lost");
+    assert!(left.is_empty(), "containers left after gc: {left:?}");
+}
