@@ -7,8 +7,8 @@ use crucible::execution::Executor;
 use crucible::limits::Limits;
 use crucible::report::{OutputFormat, render, summarize_run};
 use crucible::run::{
-    JsonLines, Plan, PlanFilter, Progress, ProgressMode, RetryPolicy, Run, RunConfig, RunStore,
-    StopHandle,
+    DaemonWait, JsonLines, Plan, PlanFilter, Progress, ProgressMode, RetryPolicy, Run, RunConfig,
+    RunStore, StopHandle,
 };
 use crucible::sandbox::{Backend, Sandbox, SandboxPolicy};
 use crucible::store::{open_reader, open_store, open_writer};
@@ -55,6 +55,11 @@ pub struct RunArgs {
     /// Retries of an infra error (daemon or image trouble), with exponential backoff.
     #[arg(long, default_value_t = 2)]
     retries: u32,
+    /// How long an unreachable Docker daemon may stay away: the run pauses, waits for it
+    /// (probing it at growing intervals), then resumes without spending retries; past this it
+    /// stops like an interrupt (docs/faults.md).
+    #[arg(long, default_value = "5m", value_parser = crucible::limits::parse_duration)]
+    daemon_wait: std::time::Duration,
     /// OCI runtime (e.g. runsc for gVisor); refused when the daemon lacks it.
     #[arg(long, env = "CRUCIBLE_RUNTIME")]
     runtime: Option<String>,
@@ -160,6 +165,10 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
         retry: RetryPolicy {
             retries: args.retries,
             ..RetryPolicy::default()
+        },
+        daemon_wait: DaemonWait {
+            total: args.daemon_wait,
+            ..DaemonWait::default()
         },
         settings,
         ..RunConfig::new(run_id.clone(), concurrency)

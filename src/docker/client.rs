@@ -17,6 +17,11 @@ pub async fn connect() -> Result<Docker, DockerError> {
         .map_err(|source| DockerError::Connect { endpoint, source })
 }
 
+/// Whether the daemon answers now (`GET /_ping`); cheap enough to probe an outage with.
+pub async fn ping(docker: &Docker) -> Result<(), DockerError> {
+    docker.ping().await.map(|_| ()).map_err(DockerError::Ping)
+}
+
 /// Names of the OCI runtimes the daemon offers (e.g. runc, runsc), sorted.
 pub async fn runtimes(docker: &Docker) -> Result<Vec<String>, DockerError> {
     Ok(super::system::info(docker).await?.runtimes)

@@ -10,6 +10,8 @@ pub enum DockerError {
         endpoint: String,
         source: BollardError,
     },
+    #[error("Docker daemon: ping failed: {0}")]
+    Ping(BollardError),
     #[error("Docker daemon: `version` failed: {0}")]
     Version(BollardError),
     #[error("Docker daemon: `info` failed: {0}")]
@@ -83,5 +85,119 @@ impl DockerError {
                 ..
             }
         )
+    }
+
+    /// Whether the daemon could not be reached at all: connection refused, its socket missing,
+    /// the API connection cut mid-request (it is down or restarting). Not: the daemon answered
+    /// with an error.
+    pub fn is_daemon_unreachable(&self) -> bool {
+        match self {
+            DockerError::Connect { .. } => return true,
+            // Tuple variants hold their cause without naming it a source.
+            DockerError::Ping(e)
+            | DockerError::Version(e)
+            | DockerError::Info(e)
+            | DockerError::ListContainers(e) => return bollard_unreachable(e),
+            _ => {}
+        }
+        // Every other variant's cause is its `source`: look down the chain.
+        let mut cause = std::error::Error::source(self);
+        while let Some(e) = cause {
+            if let Some(b) = e.downcast_ref::<BollardError>() {
+                if bollard_unreachable(b) {
+                    return true;
+                }
+            } else if let Some(io) = e.downcast_ref::<std::io::Error>()
+                && io_unreachable(io)
+            {
+                return true;
+            }
+            cause = e.source();
+        }
+        false
+    }
+}
+
+fn bollard_unreachable(e: &BollardError) -> bool {
+    match e {
+        BollardError::HyperLegacyError { err } => err.is_connect() || chain_has_io_cut(err),
+        BollardError::HyperResponseError { err } => {
+            err.is_closed() || err.is_incomplete_message() || err.is_canceled()
+        }
+        BollardError::IOError { err } => io_unreachable(err),
+        BollardError::SocketNotFoundError(_) => true,
+        _ => false,
+    }
+}
+
+fn chain_has_io_cut(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && io_unreachable(io)
+        {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
+fn io_unreachable(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        ConnectionRefused
+            | NotFound
+            | ConnectionReset
+            | ConnectionAborted
+            | BrokenPipe
+            | UnexpectedEof
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_or_cut_connection_is_an_unreachable_daemon_and_an_answer_is_not() {
+        let io = |kind| BollardError::IOError {
+            err: std::io::Error::from(kind),
+        };
+        let refused = DockerError::ListContainers(io(std::io::ErrorKind::ConnectionRefused));
+        let missing = DockerError::Ping(BollardError::SocketNotFoundError("/x.sock".into()));
+        let cut = DockerError::SendPayload {
+            id: "c".into(),
+            source: std::io::Error::from(std::io::ErrorKind::BrokenPipe),
+        };
+        let answered = DockerError::RemoveContainer {
+            id: "c".into(),
+            source: BollardError::DockerResponseServerError {
+                status_code: 500,
+                message: "boom".into(),
+            },
+        };
+        assert!(refused.is_daemon_unreachable());
+        assert!(missing.is_daemon_unreachable());
+        assert!(cut.is_daemon_unreachable());
+        assert!(!answered.is_daemon_unreachable());
+        assert!(!DockerError::ImageMissing { image: "i".into() }.is_daemon_unreachable());
+    }
+
+    #[tokio::test]
+    async fn a_daemon_socket_that_is_not_there_is_unreachable() {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("docker.sock");
+        // A socket nobody listens on any more (a stopped daemon's), then none at all.
+        drop(std::os::unix::net::UnixListener::bind(&socket).unwrap());
+        let path = socket.display().to_string();
+        let docker =
+            bollard::Docker::connect_with_unix(&path, 5, bollard::API_DEFAULT_VERSION).unwrap();
+        let refused = crate::docker::ping(&docker).await.unwrap_err();
+        assert!(refused.is_daemon_unreachable(), "{refused:?}");
+        std::fs::remove_file(&socket).unwrap();
+        let missing = crate::docker::ping(&docker).await.unwrap_err();
+        assert!(missing.is_daemon_unreachable(), "{missing:?}");
     }
 }

@@ -6,7 +6,7 @@ mod error;
 pub mod labels;
 
 pub use bollard::Docker;
-pub use client::{connect, image_id, require_runtime, runtimes};
+pub use client::{connect, image_id, ping, require_runtime, runtimes};
 pub use container_spec::ContainerSpec;
 pub use error::DockerError;
 

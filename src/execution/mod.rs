@@ -6,6 +6,6 @@ mod result;
 mod spec;
 
 pub use evidence::{Evidence, KillReason, ReportState};
-pub use executor::{Executor, InfraError, Ticket};
+pub use executor::{Executor, InfraError, InfraKind, Ticket};
 pub use result::{CapturedOutput, CaseResult, ExecutionResult};
 pub use spec::{ExecutionSpec, Expectation, JUDGE_VERSION, JudgeKind, SplitJudge};

@@ -1,11 +1,12 @@
 //! The scheduler: one loop that owns the run's state. It keeps at most `concurrency`
 //! executions in flight and hints the executor about as many upcoming ones (the fresh backend
 //! creates their containers ahead); it emits every result the moment it arrives, retries infra
-//! errors with backoff, and when stopped removes what is in flight and records it as
-//! interrupted.
+//! errors with backoff, pauses while the daemon is unreachable (pause.rs), and when stopped
+//! removes what is in flight and records it as interrupted.
 use super::events::{EventSink, RunEvent, RunOutcome};
 use super::halt::{Halt, StopHandle};
 use super::key::execution_key;
+use super::pause::{DaemonWait, Outage, ProbeVerdict};
 use super::record::{Attempt, Job};
 use super::retry::RetryPolicy;
 use super::spec::job_spec;
@@ -18,6 +19,7 @@ use crate::verdict::Verdict;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::iter::Peekable;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::task::{JoinError, JoinSet};
 use tokio::time::Instant;
 
@@ -47,6 +49,7 @@ struct Dispatch {
 }
 
 type Joined = Result<(tokio::task::Id, Result<Evidence, InfraError>), JoinError>;
+type Retries = VecDeque<(Instant, Attempt)>;
 
 pub(crate) struct Engine<'a> {
     pub executor: Arc<dyn Executor>,
@@ -54,6 +57,7 @@ pub(crate) struct Engine<'a> {
     pub run_id: String,
     pub concurrency: usize,
     pub retry: RetryPolicy,
+    pub daemon_wait: DaemonWait,
     pub check_test_names: bool,
     pub done: HashSet<FinalKey>,
     pub sinks: &'a mut Sinks,
@@ -68,15 +72,17 @@ impl Engine<'_> {
     pub async fn run(mut self, jobs: impl Iterator<Item = Job>) -> (RunOutcome, Halt) {
         let mut jobs = jobs.peekable();
         // Due times ascending.
-        let mut retries: VecDeque<(Instant, Attempt)> = VecDeque::new();
+        let mut retries: Retries = VecDeque::new();
         let mut upcoming: VecDeque<Dispatch> = VecDeque::new();
         let mut in_flight: JoinSet<Result<Evidence, InfraError>> = JoinSet::new();
         let mut running: HashMap<tokio::task::Id, Dispatch> = HashMap::new();
         let stop = self.stop.clone();
         let running_state = || stop.state() == Halt::Running;
+        let mut outage: Option<Outage<Dispatch>> = None;
         let halt = loop {
+            let paused = outage.as_ref().is_some_and(Outage::paused);
             // Fill free slots: due retries first, then the upcoming executions.
-            while in_flight.len() < self.concurrency && running_state() {
+            while in_flight.len() < self.concurrency && running_state() && !paused {
                 let next = match retries.front() {
                     Some((due, _)) if *due <= Instant::now() => {
                         let (_, attempt) = retries.pop_front().expect("front");
@@ -100,7 +106,7 @@ impl Engine<'_> {
                 self.start(next, &mut in_flight, &mut running);
             }
             // Hint the executor about the next executions while these run.
-            while upcoming.len() < self.concurrency && running_state() {
+            while upcoming.len() < self.concurrency && running_state() && !paused {
                 match self.next_job(&mut jobs).await {
                     Some(next) => upcoming.push_back(next),
                     None if jobs.peek().is_some() => {}
@@ -111,6 +117,7 @@ impl Engine<'_> {
                 break stop.state();
             }
             if in_flight.is_empty()
+                && !paused
                 && retries.is_empty()
                 && upcoming.is_empty()
                 && jobs.peek().is_none()
@@ -118,16 +125,25 @@ impl Engine<'_> {
                 break Halt::Running;
             }
             let next_retry = retries.front().map(|(due, _)| *due);
+            let next_probe = outage.as_ref().and_then(Outage::next_probe);
             tokio::select! {
                 Some(joined) = in_flight.join_next_with_id() => {
-                    self.finished(joined, &mut running, Some(&mut retries));
+                    if let Some(joined) = self.daemon_cut(joined, &mut running, &mut outage).await {
+                        self.finished(joined, &mut running, Some(&mut retries));
+                    }
                 }
-                _ = sleep_until_opt(next_retry), if in_flight.is_empty() || next_retry.is_some() => {}
+                _ = sleep_until_opt(next_retry),
+                    if !paused && (in_flight.is_empty() || next_retry.is_some()) => {}
+                _ = sleep_until_opt(next_probe), if next_probe.is_some() => {
+                    self.probe(&mut outage, in_flight.is_empty(), &mut retries, &mut upcoming)
+                        .await;
+                }
                 why = stop.stopped() => break why,
             }
         };
         if halt != Halt::Running {
-            self.stop_in_flight(&mut in_flight, &mut running).await;
+            let cut = outage.map(|mut o| o.take_rerun()).unwrap_or_default();
+            self.stop_in_flight(&mut in_flight, &mut running, cut).await;
         }
         // Removals run in the background; none may outlive the run.
         self.executor.finish().await;
@@ -136,14 +152,15 @@ impl Engine<'_> {
 
     /// Cut short what is in flight, remove it and everything prepared, and record what was
     /// cut as interrupted. What had already finished keeps its verdict.
+    /// `cut`: executions an outage had already cut short.
     async fn stop_in_flight(
         &mut self,
         in_flight: &mut JoinSet<Result<Evidence, InfraError>>,
         running: &mut HashMap<tokio::task::Id, Dispatch>,
+        mut cut: Vec<Dispatch>,
     ) {
         self.outcome.interrupted = true;
         in_flight.abort_all();
-        let mut cut = Vec::new();
         while let Some(joined) = in_flight.join_next_with_id().await {
             match joined {
                 Err(e) if e.is_cancelled() => cut.extend(running.remove(&e.id())),
@@ -162,6 +179,106 @@ impl Engine<'_> {
                 record: Arc::new(record),
                 will_retry: false,
             });
+        }
+    }
+
+    /// Take an execution the daemon's outage cut short out of the normal path (no record, no
+    /// retry spent) and pause the run; `Some` gives any other ending back. An infra error
+    /// counts as the daemon's when the run is paused already, when the executor says the
+    /// daemon was unreachable, or when a probe right after it fails.
+    async fn daemon_cut(
+        &mut self,
+        joined: Joined,
+        running: &mut HashMap<tokio::task::Id, Dispatch>,
+        outage: &mut Option<Outage<Dispatch>>,
+    ) -> Option<Joined> {
+        let (id, reason) = match &joined {
+            Ok((id, Err(e))) => (*id, e.message.clone()),
+            _ => {
+                // A judgement while not paused: the outage, if any, is over.
+                if outage.as_ref().is_some_and(|o| !o.paused()) {
+                    *outage = None;
+                }
+                return Some(joined);
+            }
+        };
+        let paused = outage.as_ref().is_some_and(Outage::paused);
+        let daemon = paused
+            || matches!(&joined, Ok((_, Err(e))) if e.is_daemon_unreachable())
+            || !self.reachable().await;
+        if !daemon {
+            if outage.as_ref().is_some_and(|o| !o.paused()) {
+                *outage = None;
+            }
+            return Some(joined);
+        }
+        let d = running
+            .remove(&id)
+            .expect("every spawned execution is tracked");
+        let now = Instant::now();
+        if !paused {
+            match outage {
+                Some(o) => o.pause_again(now),
+                None => *outage = Some(Outage::begin(&self.daemon_wait, now)),
+            }
+            self.sinks.emit(RunEvent::Paused {
+                reason,
+                in_flight: running.len(),
+            });
+        }
+        outage.as_mut().expect("paused").cut(d);
+        None
+    }
+
+    /// Probe the daemon while paused: resume (recover, then run again what the outage cut
+    /// short, and re-prepare what was hinted), wait more, or stop the run.
+    async fn probe(
+        &mut self,
+        outage: &mut Option<Outage<Dispatch>>,
+        idle: bool,
+        retries: &mut Retries,
+        upcoming: &mut VecDeque<Dispatch>,
+    ) {
+        let Some(o) = outage.as_mut() else { return };
+        let reachable = self.reachable().await;
+        let now = Instant::now();
+        match o.probed(&self.daemon_wait, now, reachable, idle) {
+            ProbeVerdict::Wait => {}
+            ProbeVerdict::Resume => {
+                let removed = self.executor.recover().await;
+                let cut = o.take_rerun();
+                let rerun = cut.len();
+                // Hinted containers died with the daemon: prepare those executions again too.
+                let again = cut.into_iter().chain(upcoming.drain(..));
+                let now = Instant::now();
+                let at = retries.partition_point(|(due, _)| *due <= now);
+                for (i, d) in again.enumerate() {
+                    retries.insert(at + i, (now, d.attempt));
+                }
+                self.sinks.emit(RunEvent::Resumed {
+                    paused_ms: o.paused_for(now).as_millis() as u64,
+                    rerun,
+                    removed,
+                });
+            }
+            ProbeVerdict::GiveUp => {
+                self.sinks.emit(RunEvent::DaemonLost {
+                    waited_ms: o.lasted(now).as_millis() as u64,
+                });
+                self.stop.interrupt();
+            }
+        }
+    }
+
+    /// One probe of the daemon; a daemon that hangs counts as unreachable.
+    fn reachable(&self) -> impl Future<Output = bool> + Send + 'static {
+        let limit = self.daemon_wait.max.max(Duration::from_secs(1));
+        let executor = self.executor.clone();
+        async move {
+            matches!(
+                tokio::time::timeout(limit, executor.probe()).await,
+                Ok(Ok(()))
+            )
         }
     }
 
@@ -186,7 +303,7 @@ impl Engine<'_> {
         &mut self,
         joined: Joined,
         running: &mut HashMap<tokio::task::Id, Dispatch>,
-        retries: Option<&mut VecDeque<(Instant, Attempt)>>,
+        retries: Option<&mut Retries>,
     ) {
         let (id, ran) = match joined {
             Ok((id, ran)) => (id, ran),

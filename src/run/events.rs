@@ -51,6 +51,20 @@ pub enum RunEvent {
         execution: ExecutionId,
         delay_ms: u64,
     },
+    /// The Docker daemon (or remote host) became unreachable (`reason`: the failure that showed
+    /// it). Nothing new starts; `in_flight` executions were still running; every execution the
+    /// outage cut short runs again once it is back, without spending a retry (docs/faults.md).
+    Paused { reason: String, in_flight: usize },
+    /// The daemon answers again after `paused_ms`: `rerun` executions run again, and `removed`
+    /// containers that survived the restart were removed.
+    Resumed {
+        paused_ms: u64,
+        rerun: usize,
+        removed: usize,
+    },
+    /// The daemon stayed unreachable for `waited_ms` (`--daemon-wait`): the run stops as if
+    /// interrupted (an `interrupted` event follows); resume it once the daemon is back.
+    DaemonLost { waited_ms: u64 },
     /// The run was stopped (Ctrl-C/SIGTERM or a store failure): `in_flight` executions were
     /// cut short and `removed` containers removed.
     Interrupted { in_flight: usize, removed: usize },

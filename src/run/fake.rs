@@ -4,7 +4,7 @@ use crate::execution::{
     Evidence, ExecutionSpec, Executor, InfraError, KillReason, ReportState, Ticket,
 };
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use tokio::sync::{Notify, Semaphore};
 use tokio::time::Instant;
 
@@ -18,6 +18,9 @@ pub struct FakeExecutor {
     pub prepares: AtomicUsize,
     pub aborts: AtomicUsize,
     pub finishes: AtomicUsize,
+    pub recovers: AtomicUsize,
+    /// The "daemon" is down: executions (once past the gate) and probes fail as unreachable.
+    pub down: AtomicBool,
     /// (task id, when `execute` was called), in call order.
     pub calls: Mutex<Vec<(String, Instant)>>,
     started: Notify,
@@ -34,6 +37,8 @@ impl FakeExecutor {
             prepares: AtomicUsize::new(0),
             aborts: AtomicUsize::new(0),
             finishes: AtomicUsize::new(0),
+            recovers: AtomicUsize::new(0),
+            down: AtomicBool::new(false),
             calls: Mutex::new(Vec::new()),
             started: Notify::new(),
         }
@@ -97,6 +102,9 @@ impl Executor for FakeExecutor {
         if let Some(gate) = &self.gate {
             gate.acquire().await.expect("gate open").forget();
         }
+        if self.down.load(Ordering::SeqCst) {
+            return Err(InfraError::daemon_unreachable("connection refused"));
+        }
         (self.script)(spec)
     }
 
@@ -107,6 +115,18 @@ impl Executor for FakeExecutor {
 
     async fn finish(&self) {
         self.finishes.fetch_add(1, Ordering::SeqCst);
+    }
+
+    async fn probe(&self) -> Result<(), InfraError> {
+        match self.down.load(Ordering::SeqCst) {
+            true => Err(InfraError::daemon_unreachable("connection refused")),
+            false => Ok(()),
+        }
+    }
+
+    async fn recover(&self) -> usize {
+        self.recovers.fetch_add(1, Ordering::SeqCst);
+        3
     }
 }
 

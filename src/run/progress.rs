@@ -132,6 +132,36 @@ impl EventSink for Progress {
                     None => {}
                 }
             }
+            RunEvent::Paused { reason, in_flight } => {
+                if let Some(bar) = &self.bar {
+                    bar.set_message("PAUSED: Docker daemon unreachable, waiting for it");
+                }
+                self.print(&format!(
+                    "paused: the Docker daemon is unreachable ({reason}); starting nothing until \
+                     it is back, {in_flight} execution(s) still in flight"
+                ));
+            }
+            RunEvent::Resumed {
+                paused_ms,
+                rerun,
+                removed,
+            } => {
+                if let Some(bar) = &self.bar {
+                    bar.set_message(format!("passed {}", self.tally.passed));
+                }
+                self.print(&format!(
+                    "resumed: the Docker daemon is back after {:.1} s; {rerun} execution(s) cut \
+                     short run again, {removed} leftover container(s) removed",
+                    *paused_ms as f64 / 1000.0
+                ));
+            }
+            RunEvent::DaemonLost { waited_ms } => {
+                self.print(&format!(
+                    "the Docker daemon stayed unreachable for {} s (--daemon-wait): stopping the \
+                     run; start it (scripts/ensure-docker) and continue with --resume",
+                    waited_ms / 1000
+                ));
+            }
             RunEvent::Interrupted { removed, .. } => {
                 self.print(&format!(
                     "interrupted: removed {removed} container(s) in flight"

@@ -3,6 +3,7 @@
 use super::engine::{Engine, Sinks};
 use super::events::{EventSink, RunEvent, RunOutcome};
 use super::halt::{Halt, StopHandle};
+use super::pause::DaemonWait;
 use super::plan::Plan;
 use super::record::now_ms;
 use super::retry::RetryPolicy;
@@ -20,6 +21,8 @@ pub struct RunConfig {
     /// Executions in flight at once (at least 1).
     pub concurrency: usize,
     pub retry: RetryPolicy,
+    /// How a run waits for an unreachable daemon (docs/faults.md).
+    pub daemon_wait: DaemonWait,
     /// Judge reports against the test names recorded with each task. Off for `tasks validate`,
     /// which compares the names itself to say what drifted.
     pub check_test_names: bool,
@@ -33,6 +36,7 @@ impl RunConfig {
             run_id: run_id.into(),
             concurrency,
             retry: RetryPolicy::default(),
+            daemon_wait: DaemonWait::default(),
             check_test_names: true,
             settings: serde_json::Value::Null,
         }
@@ -155,6 +159,7 @@ impl Run {
             run_id: run_id.clone(),
             concurrency,
             retry: config.retry.clone(),
+            daemon_wait: config.daemon_wait.clone(),
             check_test_names: config.check_test_names,
             done,
             sinks: &mut sinks,

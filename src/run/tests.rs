@@ -11,6 +11,7 @@ use crate::verdict::Verdict;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -491,4 +492,163 @@ fn events_serialise_with_their_kind() {
     let v = serde_json::to_value(&e).unwrap();
     assert_eq!(v["event"], "retried");
     assert_eq!(v["execution"]["attempt"], 2);
+}
+
+fn daemon_wait(total_ms: u64) -> DaemonWait {
+    DaemonWait {
+        first: Duration::from_millis(5),
+        max: Duration::from_millis(20),
+        total: Duration::from_millis(total_ms),
+    }
+}
+
+/// Wait for the first event that `pick` accepts, keeping every event seen.
+async fn until(
+    rx: &mut mpsc::UnboundedReceiver<RunEvent>,
+    seen: &mut Vec<RunEvent>,
+    pick: impl Fn(&RunEvent) -> bool,
+) {
+    loop {
+        let e = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("the event comes within 10 s")
+            .expect("the run is still going");
+        let hit = pick(&e);
+        seen.push(e);
+        if hit {
+            return;
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_daemon_pauses_the_run_which_reruns_what_it_cut_without_a_retry() {
+    let bench = Bench::new(&[("t1", 1), ("t2", 1), ("t3", 1)]);
+    // Two executions pass; the next ones wait until the "daemon" has gone away.
+    let fake = Arc::new(FakeExecutor::passing().hold(2));
+    let (tx, mut rx) = events();
+    let mut cfg = config("r", 2);
+    // No retries at all: an outage must not need one.
+    cfg.retry.retries = 0;
+    cfg.daemon_wait = daemon_wait(30_000);
+    let handle = tokio::spawn(bench.run(&fake, cfg, 2).sink(tx).start());
+    fake.started(4).await;
+    fake.down.store(true, Ordering::SeqCst);
+    fake.release(2);
+    let mut seen = Vec::new();
+    until(&mut rx, &mut seen, |e| matches!(e, RunEvent::Paused { .. })).await;
+    // Paused: nothing new starts however long the daemon stays away.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(FakeExecutor::count(&fake.executes), 4, "nothing started");
+    assert_eq!(FakeExecutor::count(&fake.recovers), 0);
+    fake.down.store(false, Ordering::SeqCst);
+    fake.release(100);
+    let outcome = handle.await.unwrap().unwrap();
+    seen.extend(drain(&mut rx));
+
+    assert_eq!(outcome.infra_errors_left, 0);
+    assert_eq!(outcome.executed, 6, "each execution recorded once");
+    assert!(!outcome.interrupted);
+    assert_eq!(
+        FakeExecutor::count(&fake.executes),
+        8,
+        "the two cut run again"
+    );
+    assert_eq!(FakeExecutor::count(&fake.recovers), 1);
+    let records = bench.records("r");
+    assert_eq!(records.len(), 6);
+    assert!(
+        records
+            .iter()
+            .all(|r| r.verdict == Verdict::Passed && r.attempt == 1),
+        "{records:?}"
+    );
+    let paused = seen
+        .iter()
+        .filter(|e| matches!(e, RunEvent::Paused { .. }))
+        .count();
+    assert_eq!(paused, 1, "one pause for the whole outage");
+    assert!(
+        seen.iter().any(|e| matches!(
+            e,
+            RunEvent::Resumed {
+                rerun: 2,
+                removed: 3,
+                ..
+            }
+        )),
+        "{seen:?}"
+    );
+    assert!(
+        !seen.iter().any(|e| matches!(
+            e,
+            RunEvent::Finished {
+                will_retry: true,
+                ..
+            }
+        ) || matches!(e, RunEvent::Retried { .. })),
+        "no retry was spent"
+    );
+}
+
+#[tokio::test]
+async fn a_daemon_that_stays_away_past_the_wait_stops_the_run_like_an_interrupt() {
+    let bench = Bench::new(&[("t1", 1), ("t2", 1)]);
+    let fake = Arc::new(FakeExecutor::passing().hold(0));
+    let (tx, mut rx) = events();
+    let mut cfg = config("r", 2);
+    cfg.daemon_wait = daemon_wait(200);
+    let handle = tokio::spawn(bench.run(&fake, cfg, 2).sink(tx).start());
+    fake.started(2).await;
+    fake.down.store(true, Ordering::SeqCst);
+    fake.release(2);
+    let started = std::time::Instant::now();
+    let outcome = handle.await.unwrap().unwrap();
+    let waited = started.elapsed();
+
+    assert!(outcome.interrupted);
+    assert!(waited >= Duration::from_millis(200), "{waited:?}");
+    assert!(waited < Duration::from_secs(5), "{waited:?}");
+    assert_eq!(
+        FakeExecutor::count(&fake.executes),
+        2,
+        "nothing more started"
+    );
+    assert_eq!(FakeExecutor::count(&fake.recovers), 0);
+    assert_eq!(FakeExecutor::count(&fake.aborts), 1);
+    let records = bench.records("r");
+    assert_eq!(records.len(), 2, "the two cut short, recorded once each");
+    assert!(records.iter().all(|r| r.verdict == Verdict::Interrupted));
+    let events = drain(&mut rx);
+    let lost = events
+        .iter()
+        .position(|e| matches!(e, RunEvent::DaemonLost { .. }))
+        .expect("a daemon_lost event");
+    let interrupted = events
+        .iter()
+        .position(|e| matches!(e, RunEvent::Interrupted { in_flight: 2, .. }))
+        .expect("an interrupted event");
+    assert!(lost < interrupted);
+}
+
+#[tokio::test]
+async fn an_infra_error_while_the_daemon_answers_still_spends_a_retry() {
+    let bench = Bench::new(&[("t1", 1)]);
+    let fake = Arc::new(FakeExecutor::new(|_| {
+        Err(InfraError::new("the harness said nonsense"))
+    }));
+    let (tx, mut rx) = events();
+    let outcome = bench
+        .run(&fake, config("r", 1), 1)
+        .sink(tx)
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(outcome.infra_errors_left, 1);
+    assert_eq!(FakeExecutor::count(&fake.executes), 3);
+    assert!(
+        !drain(&mut rx)
+            .iter()
+            .any(|e| matches!(e, RunEvent::Paused { .. }))
+    );
 }

@@ -66,7 +66,7 @@ impl Sandbox {
             Engine::Fresh(fresh) => fresh.execute(&self.host, ticket, spec).await,
             Engine::Reuse(reuse) => reuse.execute(&self.host, spec).await,
         };
-        ran.map_err(|e| InfraError::new(e.to_string()))
+        ran.map_err(infra)
     }
 
     pub fn docker(&self) -> &Docker {
@@ -106,10 +106,7 @@ impl Sandbox {
 #[async_trait::async_trait]
 impl Executor for Sandbox {
     async fn image_id(&self, image: &str) -> Result<String, InfraError> {
-        self.host
-            .image_id(image)
-            .await
-            .map_err(|e| InfraError::new(e.to_string()))
+        self.host.image_id(image).await.map_err(infra)
     }
 
     fn prepare(&self, ticket: Ticket, spec: &ExecutionSpec) {
@@ -142,13 +139,7 @@ impl Executor for Sandbox {
     }
 
     async fn abort_all(&self) -> usize {
-        match &self.engine {
-            Engine::Fresh(fresh) => fresh.abort_prepared(),
-            Engine::Reuse(reuse) => reuse.retire_idle(&self.host),
-        }
-        let removed = self.host.live.remove_all(&self.host.docker).await;
-        self.host.reaper.drain().await;
-        removed
+        self.remove_everything().await
     }
 
     async fn finish(&self) {
@@ -160,5 +151,39 @@ impl Executor for Sandbox {
 
     fn runtime(&self) -> Option<String> {
         self.host.policy.runtime.clone()
+    }
+
+    async fn probe(&self) -> Result<(), InfraError> {
+        docker::ping(&self.host.docker).await.map_err(infra)
+    }
+
+    /// The restart stopped every container: prepared ones and idle reuse slots are dead, and
+    /// removals tried while the daemon was down failed. This executor serves one run (a
+    /// server's per-run wrapper does not forward it), so every container of this process goes.
+    async fn recover(&self) -> usize {
+        self.remove_everything().await
+    }
+}
+
+impl Sandbox {
+    /// Drop prepared creations and idle slots, then remove every container of this process.
+    async fn remove_everything(&self) -> usize {
+        match &self.engine {
+            Engine::Fresh(fresh) => fresh.abort_prepared(),
+            Engine::Reuse(reuse) => reuse.retire_idle(&self.host),
+        }
+        let removed = self.host.live.remove_all(&self.host.docker).await;
+        self.host.reaper.drain().await;
+        removed
+    }
+}
+
+/// A Docker failure as the run sees it: an unreachable daemon pauses the run, anything else is
+/// retried.
+fn infra(e: DockerError) -> InfraError {
+    if e.is_daemon_unreachable() {
+        InfraError::daemon_unreachable(e.to_string())
+    } else {
+        InfraError::new(e.to_string())
     }
 }

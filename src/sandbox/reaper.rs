@@ -22,6 +22,8 @@ impl Reaper {
         pending.spawn(async move {
             match container::remove(&docker, &id).await {
                 Ok(()) => live.forget(&id),
+                // A paused run removes it once the daemon is back (docs/faults.md).
+                Err(e) if e.is_daemon_unreachable() => tracing::debug!("{e}"),
                 Err(e) => tracing::warn!("{e}; `crucible gc` will remove it"),
             }
         });
