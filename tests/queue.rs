@@ -3,6 +3,7 @@
 //! queued run to the same report as a local run, lose nothing when one is killed mid-execution,
 //! and stop and clean up when the run is cancelled.
 mod common;
+mod support_dockerd;
 use common::*;
 use crucible::Verdict;
 use crucible::limits::Limits;
@@ -13,6 +14,7 @@ use crucible::task::{load_tasks, scan_candidate_dir};
 use std::collections::BTreeMap;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
+use support_dockerd::SecondDaemon;
 
 const IMAGE: &str = "crucible/python:latest";
 
@@ -211,9 +213,17 @@ fn worker(url: &str, extra: &[&str]) -> Child {
         .args(["worker", "--store", url, "--json", "--lease-secs", "3"])
         .args(extra)
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("start crucible worker")
+}
+
+fn wait_running(queue: &WorkQueue, run_id: &str, n: u64) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while queue.progress(run_id).unwrap().running < n {
+        assert!(Instant::now() < deadline, "the worker never started {n} executions");
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 fn enqueue_cli(url: &str, root: &std::path::Path, run_id: &str) {
@@ -390,4 +400,49 @@ fn cancelling_a_queued_run_stops_every_worker_and_removes_its_containers() {
         "the two in flight are recorded as interrupted"
     );
     assert!(containers_of_run("q-cancel").is_empty());
+}
+
+#[test]
+fn a_worker_pauses_while_its_daemon_restarts_and_loses_nothing() {
+    require_docker();
+    require_image(IMAGE);
+    let Some(db) = postgres_database("queue_restart") else {
+        return;
+    };
+    let root = Scratch::new("queue-restart");
+    // The daemon's unix socket paths must stay short.
+    let base = tempfile::Builder::new().prefix("cqd").tempdir_in("/tmp").unwrap();
+    let mut daemon = SecondDaemon::start(&base.path().join("d"));
+    daemon.load_images(&[IMAGE]);
+    python_benchmark(root.path(), 4, 2.0);
+    enqueue_cli(&db.url, root.path(), "q-restart");
+    let log = root.path().join("worker.log");
+    let mut w = crucible()
+        .args(["worker", "--store", &db.url, "-j", "2", "--exit-when-idle", "5"])
+        .env("DOCKER_HOST", daemon.host())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let queue = WorkQueue::open(&db.url).unwrap();
+    wait_running(&queue, "q-restart", 2);
+    daemon.stop();
+    std::thread::sleep(Duration::from_secs(5));
+    daemon.start_again();
+    let out = watch(&db.url, "q-restart", &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(w.wait().unwrap().success());
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert!(said.contains("paused: the Docker daemon is unreachable"), "{said}");
+    assert!(said.contains("resumed after"), "{said}");
+    assert_expected_finals(&db.url, "q-restart", 8);
+    let store = open_store(&db.url).unwrap();
+    let infra: Vec<_> = store
+        .executions("q-restart")
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.verdict == Verdict::InfraError)
+        .collect();
+    assert!(infra.is_empty(), "the outage is not the executions' fault: {infra:?}");
+    assert!(daemon.containers("crucible.run=q-restart").is_empty(), "{said}");
 }

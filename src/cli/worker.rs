@@ -107,6 +107,14 @@ fn tell(e: &WorkerEvent, json: bool) {
              ({error}); build it here with `crucible images build` or load it with \
              `docker save {image} | docker load`; other workers take them meanwhile"
         ),
+        WorkerEvent::Paused { error } => eprintln!(
+            "crucible worker: paused: the Docker daemon is unreachable ({error}); claiming \
+             nothing until it answers"
+        ),
+        WorkerEvent::Resumed { paused_ms, removed } => eprintln!(
+            "crucible worker: resumed after {:.1} s; removed {removed} container(s) left by the outage",
+            *paused_ms as f64 / 1000.0
+        ),
         WorkerEvent::StoreUnreachable { error } => {
             eprintln!("crucible worker: {error}; keeping executions and trying again")
         }

@@ -82,6 +82,11 @@ pub enum WorkerEvent {
     Cancelled { run_id: String, stopped: usize },
     /// Queued executions need an image this machine lacks; they are left to other workers.
     MissingImage { image: String, error: String },
+    /// The Docker daemon is unreachable: nothing new is claimed, executions it cut short go
+    /// back to the queue unrecorded (no retry spent), and the daemon is probed until it is back.
+    Paused { error: String },
+    /// The daemon answers again; `removed` containers that survived the outage were removed.
+    Resumed { paused_ms: u64, removed: usize },
     /// The database could not be reached; the worker keeps its executions and tries again.
     StoreUnreachable { error: String },
 }
@@ -117,6 +122,14 @@ pub struct Worker {
     blob_bytes: usize,
     next_ticket: Ticket,
     outcome: WorkerOutcome,
+    outage: Option<Outage>,
+}
+
+/// The daemon is down: since when, and when to probe it next.
+struct Outage {
+    since: Instant,
+    next_probe: Instant,
+    wait: Duration,
 }
 
 type Joined = Result<(tokio::task::Id, Result<Evidence, InfraError>), tokio::task::JoinError>;
@@ -150,6 +163,7 @@ impl Worker {
             blob_bytes: 0,
             next_ticket: 0,
             outcome: WorkerOutcome::default(),
+            outage: None,
         }
     }
 
@@ -176,13 +190,14 @@ impl Worker {
             if stop.state() != Halt::Running {
                 break;
             }
-            if images_checked.is_none_or(|t| t.elapsed() > Duration::from_secs(5)) {
+            let paused = self.outage.is_some();
+            if !paused && images_checked.is_none_or(|t| t.elapsed() > Duration::from_secs(5)) {
                 images = self.usable_images(&*probe, &mut missing_told).await;
                 images_checked = Some(Instant::now());
             }
             let free = self.config.concurrency.saturating_sub(in_flight.len());
             let mut claimed = 0;
-            if free > 0 && !images.is_empty() {
+            if free > 0 && !images.is_empty() && !paused {
                 let (id, labels, lease) = (
                     self.config.id.clone(),
                     self.config.labels.clone(),
@@ -203,7 +218,7 @@ impl Worker {
                     Err(e) => self.unreachable(&e),
                 }
             }
-            if claimed == 0 && in_flight.is_empty() {
+            if claimed == 0 && in_flight.is_empty() && !paused {
                 let since = *idle_since.get_or_insert_with(Instant::now);
                 if self
                     .config
@@ -221,10 +236,14 @@ impl Worker {
             } else {
                 (wait * 2).min(self.config.poll)
             };
-            let claim_again = free > claimed;
+            let claim_again = free > claimed && !paused;
+            let next_probe = self.outage.as_ref().map(|o| o.next_probe);
             tokio::select! {
                 Some(joined) = in_flight.join_next_with_id() => {
-                    self.finished(joined, &mut held).await;
+                    self.finished(joined, &mut held, &*probe).await;
+                }
+                _ = sleep_until_opt(next_probe) => {
+                    self.probe(&*probe, in_flight.is_empty()).await;
                 }
                 _ = tokio::time::sleep(wait), if claim_again => {}
                 _ = tokio::time::sleep_until(next_renew) => {
@@ -359,7 +378,12 @@ impl Worker {
     }
 
     /// Judge an ended execution here and record it.
-    async fn finished(&mut self, joined: Joined, held: &mut HashMap<tokio::task::Id, Held>) {
+    async fn finished(
+        &mut self,
+        joined: Joined,
+        held: &mut HashMap<tokio::task::Id, Held>,
+        probe: &dyn Executor,
+    ) {
         let (id, ran) = match joined {
             Ok((id, ran)) => (id, Some(ran)),
             Err(e) if e.is_cancelled() => (e.id(), None),
@@ -371,6 +395,30 @@ impl Worker {
             ),
         };
         let Some(h) = held.remove(&id) else { return };
+        if let Some(Err(e)) = &ran
+            && (self.outage.is_some() || e.is_daemon_unreachable() || probe.probe().await.is_err())
+        {
+            // The daemon's failure, not the execution's: run it again once the daemon is back.
+            if self.outage.is_none() {
+                let now = Instant::now();
+                self.outage = Some(Outage {
+                    since: now,
+                    next_probe: now + Duration::from_millis(250),
+                    wait: Duration::from_millis(250),
+                });
+                (self.events)(WorkerEvent::Paused {
+                    error: e.message.clone(),
+                });
+            }
+            let (worker, claim) = (
+                self.config.id.clone(),
+                vec![(h.claimed.id, h.claimed.execution.attempt)],
+            );
+            if let Err(e) = blocking(&self.queue, move |q| q.release(&worker, &claim)).await {
+                self.unreachable(&e);
+            }
+            return;
+        }
         let result = match ran {
             Some(Ok(evidence)) => judge::conclude(&h.spec, evidence),
             Some(Err(e)) => judge::infra_error(&h.spec, &e),
@@ -384,6 +432,29 @@ impl Worker {
         );
         let record = execution_record(&h.claimed.run_id, &h.claimed.execution, &key, &result);
         self.complete(&h.claimed, record).await;
+    }
+
+    /// While paused: probe the daemon with a growing wait; once it answers and nothing is in
+    /// flight, remove what survived the outage and claim again.
+    async fn probe(&mut self, probe: &dyn Executor, idle: bool) {
+        let Some(outage) = &mut self.outage else {
+            return;
+        };
+        if probe.probe().await.is_err() || !idle {
+            outage.wait = (outage.wait * 2).min(Duration::from_secs(5));
+            outage.next_probe = Instant::now() + outage.wait;
+            return;
+        }
+        let paused_ms = outage.since.elapsed().as_millis() as u64;
+        self.outage = None;
+        // Every executor of this process shares the daemon; one recovery removes what any of
+        // them left, and the per-run ones start over with empty pools.
+        let mut removed = probe.recover().await;
+        for (_, executor) in self.executors.drain() {
+            removed += executor.recover().await;
+            executor.finish().await;
+        }
+        (self.events)(WorkerEvent::Resumed { paused_ms, removed });
     }
 
     /// Write a result, retrying while the database is unreachable (unless stopped: then the
@@ -491,5 +562,12 @@ fn placeholder_spec(claimed: &Claimed) -> ExecutionSpec {
         split: None,
         run_id: Some(claimed.run_id.clone()),
         task_id: Some(claimed.execution.task_id.clone()),
+    }
+}
+
+async fn sleep_until_opt(due: Option<Instant>) {
+    match due {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
     }
 }
