@@ -8,6 +8,7 @@ pub mod images;
 pub mod judge;
 pub mod limits;
 pub mod payload;
+pub mod remote;
 pub mod report;
 pub mod run;
 pub mod sandbox;
