@@ -2,6 +2,7 @@
 mod config;
 mod doctor;
 mod exec;
+mod executor_args;
 pub mod exit;
 mod gc;
 mod images;

@@ -67,6 +67,8 @@ pub struct RunArgs {
     /// Limits for tasks that set none (a task's own limits win).
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    executor: super::executor_args::ExecutorArgs,
     /// Print one JSON line per execution and the summary as JSON.
     #[arg(long)]
     json: bool,
@@ -106,7 +108,15 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
             .context("--resume: the store holds no run yet; start one without --resume")?,
         (None, false) => format!("run-{}", uuid::Uuid::new_v4().simple()),
     };
-    let executor = match connect_executor(args.runtime.clone(), args.reuse_containers).await {
+    let (runtime, reuse) = (args.runtime.clone(), args.reuse_containers);
+    let connected = match args.executor.remote(runtime.clone(), reuse).await {
+        Some(remote) => remote,
+        None => connect_executor(runtime, reuse)
+            .await
+            .map(|e| (e, None))
+            .map_err(Into::into),
+    };
+    let (executor, capacity) = match connected {
         Ok(e) => e,
         Err(e) => {
             eprintln!("crucible run: {e}");
@@ -114,11 +124,15 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
         }
     };
 
-    let concurrency = args.concurrency.unwrap_or_else(default_concurrency).max(1);
+    let concurrency = args
+        .concurrency
+        .or(capacity)
+        .unwrap_or_else(default_concurrency)
+        .max(1);
     let settings = serde_json::json!({
         "tasks": args.tasks, "candidates": args.candidates, "models": args.models,
         "samples": args.samples, "repeat": args.repeat, "runtime": args.runtime,
-        "reuse_containers": args.reuse_containers,
+        "reuse_containers": args.reuse_containers, "executor": args.executor.urls(),
         "unknown_candidates": plan.unknown,
     });
     let header = format!(
