@@ -9,7 +9,7 @@ pub struct ExecutorArgs {
     /// Send executions to these `crucible serve` replicas (comma-separated base URLs, e.g.
     /// http://10.0.0.5:8080,http://10.0.0.6:8080, or one nginx in front of several) instead of
     /// the local Docker daemon; judged here as usual. See docs/scale-out.md.
-    #[arg(long, value_delimiter = ',', value_name = "URL")]
+    #[arg(long, value_delimiter = ',', value_name = "URL", value_parser = replica_url)]
     executor: Vec<String>,
     /// Bearer token the replicas accept.
     #[arg(long, env = "CRUCIBLE_EXECUTOR_TOKEN", hide_env_values = true)]
@@ -17,6 +17,20 @@ pub struct ExecutorArgs {
     /// Executions in flight per replica (default: the replica's own --concurrency).
     #[arg(long, requires = "executor")]
     executor_in_flight: Option<usize>,
+}
+
+/// A replica's base URL: plain http, a host and maybe a port, nothing after.
+fn replica_url(s: &str) -> Result<String, String> {
+    let rest = s.trim().trim_end_matches('/').strip_prefix("http://");
+    match rest {
+        Some(hostport) if !hostport.is_empty() && !hostport.contains(['/', '?', '#', ' ']) => {
+            Ok(s.trim().to_string())
+        }
+        _ => Err(format!(
+            "`{s}` is not a replica's base URL: give http://HOST:PORT (plain http; put TLS in a \
+             proxy in front, see docs/scale-out.md)"
+        )),
+    }
 }
 
 impl ExecutorArgs {

@@ -133,7 +133,7 @@ impl RemoteExecutor {
                 .map(|u| fetch_info(&http, u, options.token.as_deref())),
         )
         .await;
-        let mut warnings = Vec::new();
+        let mut silent = Vec::new();
         let mut known: Vec<(String, ExecutorInfo)> = Vec::new();
         for (url, info) in urls.iter().zip(infos) {
             match info {
@@ -142,15 +142,17 @@ impl RemoteExecutor {
                     return Err(RemoteError::Unauthorized(url.clone()));
                 }
                 Err(Failure::Final(why) | Failure::Elsewhere(why) | Failure::Transient(why)) => {
-                    warnings.push(format!(
-                        "replica {url} did not answer ({why}); it is tried again later"
-                    ))
+                    silent.push(format!("{url}: {why}"))
                 }
             }
         }
         if known.is_empty() {
-            return Err(RemoteError::NoReplica(warnings.join("; ")));
+            return Err(RemoteError::NoReplica(silent.join("; ")));
         }
+        let warnings = silent
+            .iter()
+            .map(|s| format!("replica {s}; sending to the others, trying it again later"))
+            .collect();
         for (url, info) in &known {
             if info.runtime != options.runtime {
                 return Err(RemoteError::Runtime {
