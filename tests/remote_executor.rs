@@ -13,13 +13,14 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A few sample tasks: pytest, the call-boundary judge, I/O tasks, a custom checker, node.
+/// A few sample tasks: pytest, I/O tasks (one of function calls), a custom checker, node; none
+/// whose verdict is a race between two limits (a machine under load could flip it either way).
 const SUBSET: [&str; 6] = [
     "py-slugify",
     "py-invoice-total",
     "io-python-expense-split",
     "io-python-shift-roster",
-    "py-csv-sales-summary",
+    "io-python-cart-discounts",
     "io-node-tax-brackets",
 ];
 
