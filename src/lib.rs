@@ -9,6 +9,7 @@ pub mod judge;
 pub mod limits;
 pub mod payload;
 pub mod queue;
+pub mod remote;
 pub mod report;
 pub mod run;
 pub mod sandbox;

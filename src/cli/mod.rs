@@ -3,6 +3,7 @@ mod config;
 mod doctor;
 mod enqueue;
 mod exec;
+mod executor_args;
 pub mod exit;
 mod gc;
 mod images;

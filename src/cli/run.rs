@@ -82,6 +82,8 @@ pub struct RunArgs {
     /// With --enqueue: print the run id and return instead of following the run.
     #[arg(long, requires = "enqueue")]
     detach: bool,
+    #[command(flatten)]
+    executor: super::executor_args::ExecutorArgs,
     /// Print one JSON line per execution and the summary as JSON.
     #[arg(long)]
     json: bool,
@@ -125,9 +127,14 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
         "tasks": args.tasks, "candidates": args.candidates, "models": args.models,
         "samples": args.samples, "repeat": args.repeat, "runtime": args.runtime,
         "reuse_containers": args.reuse_containers, "enqueue": args.enqueue,
+        "executor": args.executor.urls(),
         "unknown_candidates": plan.unknown,
     });
     if args.enqueue {
+        anyhow::ensure!(
+            args.executor.urls().is_empty(),
+            "--enqueue and --executor exclude each other: queued runs are run by workers"
+        );
         let options = crucible::queue::EnqueueOptions {
             run_id,
             retry: RetryPolicy {
@@ -146,7 +153,15 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
         };
         return super::enqueue::enqueue_run(plan, request).await;
     }
-    let executor = match connect_executor(args.runtime.clone(), args.reuse_containers).await {
+    let (runtime, reuse) = (args.runtime.clone(), args.reuse_containers);
+    let connected = match args.executor.remote(runtime.clone(), reuse).await {
+        Some(remote) => remote,
+        None => connect_executor(runtime, reuse)
+            .await
+            .map(|e| (e, None))
+            .map_err(Into::into),
+    };
+    let (executor, capacity) = match connected {
         Ok(e) => e,
         Err(e) => {
             eprintln!("crucible run: {e}");
@@ -154,7 +169,11 @@ pub async fn run(args: RunArgs) -> anyhow::Result<i32> {
         }
     };
 
-    let concurrency = args.concurrency.unwrap_or_else(default_concurrency).max(1);
+    let concurrency = args
+        .concurrency
+        .or(capacity)
+        .unwrap_or_else(default_concurrency)
+        .max(1);
     let header = format!(
         "run {run_id}: {} tasks, {} executions, {concurrency} in flight, store {}",
         plan.tasks().len(),

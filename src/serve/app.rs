@@ -1,7 +1,7 @@
 //! The router: every endpoint, the body cap, and the token check. `app_with` merges another
 //! router (the runs API, the dashboard) under the same body cap and token check.
 use super::state::ServeState;
-use super::{auth, batch, health, native, openapi, piston, sandboxfusion};
+use super::{auth, batch, executor_api, health, native, openapi, piston, sandboxfusion};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -16,6 +16,9 @@ pub fn app_with(state: ServeState, extra: Router) -> Router {
         .route("/v1/execute", post(native::execute))
         .route("/v1/execute/batch", post(batch::execute_batch))
         .route("/v1/images", get(health::images))
+        .route("/v1/executor/info", get(executor_api::info))
+        .route("/v1/executor/image/{*name}", get(executor_api::image))
+        .route("/v1/executor/execute", post(executor_api::execute))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

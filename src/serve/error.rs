@@ -28,6 +28,10 @@ pub enum ApiError {
     ShuttingDown,
     #[error("{0}")]
     Unavailable(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
 }
 
 impl ApiError {
@@ -39,6 +43,8 @@ impl ApiError {
             ApiError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Deadline(_) => StatusCode::GATEWAY_TIMEOUT,
             ApiError::ShuttingDown | ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
         }
     }
 
@@ -51,6 +57,8 @@ impl ApiError {
             ApiError::Deadline(_) => "deadline",
             ApiError::ShuttingDown => "shutting_down",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Conflict(_) => "conflict",
         }
     }
 

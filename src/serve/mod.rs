@@ -9,6 +9,7 @@ mod batch;
 mod config;
 pub mod dashboard;
 mod error;
+mod executor_api;
 mod files;
 mod health;
 mod io_spec;

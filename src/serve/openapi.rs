@@ -1,5 +1,6 @@
 //! `GET /openapi.json`: the API's description, generated from the types and handlers.
-use super::{batch, files, health, native, piston, runs, sandboxfusion};
+use super::{batch, executor_api, files, health, native, piston, runs, sandboxfusion};
+use crate::remote::wire;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -17,6 +18,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         health::healthz,
         health::readyz,
         health::metrics,
+        executor_api::info,
+        executor_api::image,
+        executor_api::execute,
         sandboxfusion::run_code,
         piston::runtimes,
         piston::execute,
@@ -38,6 +42,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         batch::BatchRequest,
         health::ImageInfo,
         health::Readiness,
+        wire::ExecutorRequest,
+        wire::ExecutorAnswer,
+        wire::ExecutorInfo,
+        wire::ImageIdentity,
         sandboxfusion::RunCodeRequest,
         sandboxfusion::RunCodeResponse,
         sandboxfusion::CommandRunResult,
