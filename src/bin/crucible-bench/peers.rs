@@ -48,22 +48,19 @@ pub fn bench(work: &Path, venv: &Path, n: usize, j: usize) -> anyhow::Result<Sec
         notes: Vec::new(),
         json: Value::Null,
     };
-    let python = match venv_python(venv) {
-        Ok(p) => Ok(p),
-        Err(e) => {
-            let reason = format!("{e:#}");
-            s.notes
-                .push(("peers: NOT RUN".into(), reason.chars().take(200).collect()));
-            Err(reason)
-        }
-    };
+    let python = venv_python(venv).map_err(|e| {
+        let reason = format!("{e:#}");
+        s.notes
+            .push(("peers: NOT RUN".into(), reason.chars().take(200).collect()));
+        reason
+    });
     let probe = match &python {
         Ok(py) => probe(py, &root).unwrap_or_else(|e| json!({"error": format!("{e:#}")})),
         Err(reason) => json!({"error": reason}),
     };
     let crucible_iso = crucible_isolation();
     s.notes.push((
-        "isolation crucible (both modes, defaults)".into(),
+        "isolation crucible (both modes, as run)".into(),
         describe(&crucible_iso),
     ));
     for (peer, _) in PEERS {
