@@ -83,6 +83,13 @@ bench-python:
 	  apt-get install -y -qq python3-pytest >/dev/null 2>&1 || \
 	    { apt-get update -qq && apt-get install -y -qq python3-pytest >/dev/null; }; \
 	fi
+	@# The peers' virtual environment (scripts/bench-peers-venv) needs venv with ensurepip.
+	@if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import ensurepip' 2>/dev/null \
+	    && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "bench: installing Debian's python3-venv for the peers' environment"; \
+	  apt-get install -y -qq python3-venv >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; }; \
+	fi
 
 clean-results:
 	rm -rf results

@@ -103,3 +103,12 @@ fn count_verdicts(store: &Path) -> anyhow::Result<Vec<(String, u64)>> {
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// Each task's verdict in `store` (one execution per task: the bench runs one sample, no
+/// retries).
+pub fn task_verdicts(store: &Path) -> anyhow::Result<std::collections::HashMap<String, String>> {
+    let db = rusqlite::Connection::open(store)?;
+    let mut q = db.prepare("SELECT task_id, verdict FROM executions")?;
+    let rows = q.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -8,6 +8,7 @@ mod io;
 mod io_workload;
 mod latency;
 mod naive;
+mod peers;
 mod report;
 mod stats;
 mod store_rate;
@@ -22,7 +23,7 @@ use std::time::{Duration, Instant};
 #[derive(Parser, Debug)]
 #[command(about = "Measure crucible's throughput against its baselines")]
 struct Args {
-    /// CI smoke sizes: 20 trivial, 10 realistic, 10 I/O cases, scale for 15 s.
+    /// CI smoke sizes: 20 trivial, 10 realistic, 10 peer tasks, 10 I/O cases, scale for 15 s.
     #[arg(long)]
     quick: bool,
     /// Trivial HumanEval-shaped tasks.
@@ -49,8 +50,15 @@ struct Args {
     /// Where the I/O workload's floor runs.
     #[arg(long, value_enum, default_value = "auto")]
     io_floor: io::FloorMode,
-    /// Run only these workloads (comma-separated: trivial, realistic, io, scale).
-    #[arg(long, value_delimiter = ',', value_parser = ["trivial", "realistic", "io", "scale"])]
+    /// Tasks of each workload (trivial, realistic) the peer sandboxes run.
+    #[arg(long, default_value_t = 20)]
+    peer_tasks: usize,
+    /// The peers' virtual environment, made by scripts/bench-peers-venv and reused while its
+    /// pins are unchanged (default: <out>/peers-venv).
+    #[arg(long)]
+    peers_venv: Option<PathBuf>,
+    /// Run only these workloads (comma-separated: trivial, realistic, peers, io, scale).
+    #[arg(long, value_delimiter = ',', value_parser = ["trivial", "realistic", "peers", "io", "scale"])]
     only: Vec<String>,
     /// Where generated workloads, stores and results go.
     #[arg(long, default_value = "target/bench")]
@@ -63,6 +71,7 @@ async fn main() -> anyhow::Result<()> {
     if args.quick {
         (args.trivial, args.realistic, args.scale, args.scale_seconds) = (20, 10, 400, 15);
         args.io_cases = 10;
+        args.peer_tasks = 10;
     }
     let wants = |name: &str| args.only.is_empty() || args.only.iter().any(|o| o == name);
     let j = args
@@ -229,6 +238,21 @@ async fn main() -> anyhow::Result<()> {
                 "overhead_ms": {"p50": p50, "p95": p95},
             }),
         );
+    }
+
+    if wants("peers") {
+        eprintln!(
+            "[peers] {} tasks of each workload through each peer",
+            args.peer_tasks
+        );
+        let venv = args
+            .peers_venv
+            .clone()
+            .unwrap_or_else(|| args.out.join("peers-venv"));
+        let section = peers::bench(&work, &venv, args.peer_tasks, j)?;
+        rows.extend(section.rows);
+        notes.extend(section.notes);
+        results.insert("peers".into(), section.json);
     }
 
     if wants("io") {

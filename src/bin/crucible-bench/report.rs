@@ -18,12 +18,12 @@ impl Row {
 
 pub fn print_table(rows: &[Row], notes: &[(String, String)]) {
     println!(
-        "{:<10} {:<40} {:>6} {:>9} {:>9}",
+        "{:<15} {:<40} {:>6} {:>9} {:>9}",
         "workload", "contender", "n", "seconds", "tasks/s"
     );
     for r in rows {
         println!(
-            "{:<10} {:<40} {:>6} {:>9.2} {:>9.2}",
+            "{:<15} {:<40} {:>6} {:>9.2} {:>9.2}",
             r.workload,
             r.contender,
             r.executions,
