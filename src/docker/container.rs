@@ -31,7 +31,7 @@ pub struct Attached {
 
 pub async fn create(docker: &Docker, spec: &ContainerSpec) -> Result<String, DockerError> {
     let image = spec.image.clone();
-    match docker.create_container(None, spec.to_body()).await {
+    match docker.create_container(None, spec.to_body(super::engine::current())).await {
         Ok(created) => Ok(created.id),
         Err(source) if DockerError::is_missing_image(&source) => {
             Err(DockerError::ImageMissing { image })
