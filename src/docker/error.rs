@@ -25,7 +25,7 @@ pub enum DockerError {
     )]
     RuntimeUnavailable { runtime: String, offered: String },
     #[error(
-        "runtime `{runtime}` was asked for but Podman's Docker-compatible API ignores the runtime a container asks for and runs its default (`{default}`): refusing to run under another runtime (make it Podman's default: `runtime = \"{runtime}\"` under [engine] in containers.conf, then restart `podman system service`)"
+        "runtime `{runtime}` was asked for but Podman's Docker-compatible API ignores the runtime a container asks for and runs its default (`{default}`): refusing to fall back to it (make it Podman's default: `runtime = \"{runtime}\"` under [engine] in containers.conf, then restart `podman system service`)"
     )]
     RuntimeIgnored { runtime: String, default: String },
     #[error("create container from `{image}`: {source}")]
