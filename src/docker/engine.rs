@@ -34,8 +34,10 @@ impl Engine {
         match self {
             Engine::Docker => &[],
             Engine::Podman => &[
-                "tmpfs options uid=0/gid=0 are left out (Podman rejects them; root owns a tmpfs there anyway)",
-                "the runtimes it lists come from containers.conf, installed or not: a missing one fails at create",
+                "tmpfs options uid=0/gid=0 are left out (Podman rejects them; root owns its tmpfs anyway)",
+                "nproc is set to pid_max, which limits nothing (Podman's own 1048576 may exceed its limit)",
+                "--runtime accepts only Podman's default runtime (its Docker API ignores the one asked for)",
+                "a forced removal that races the container's exit is retried (Podman refuses it once)",
             ],
         }
     }
