@@ -60,6 +60,13 @@ pub async fn run(_args: DoctorArgs) -> anyhow::Result<i32> {
             Engine::Docker
         }
     };
+    if docker::limits_ignored() {
+        r.fail(
+            "limits",
+            "Podman rootless on cgroup v1 ignores memory, CPU and pids limits: crucible refuses to create containers",
+            "use rootful Podman, Docker, or a cgroup v2 host with systemd",
+        );
+    }
     for difference in engine.differences() {
         r.ok("engine", format!("{}: {difference}", engine.name()));
     }

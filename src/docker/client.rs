@@ -16,8 +16,20 @@ pub async fn connect() -> Result<Docker, DockerError> {
     let docker = docker
         .negotiate_version()
         .await
-        .map_err(|source| DockerError::Connect { endpoint, source })?;
-    super::engine::remember(super::system::version(&docker).await?.engine);
+        .map_err(|source| DockerError::Connect {
+            endpoint: endpoint.clone(),
+            source,
+        })?;
+    let engine = super::system::version(&docker).await?.engine;
+    super::engine::remember(engine);
+    let ignored = engine == Engine::Podman
+        && super::system::info(&docker)
+            .await?
+            .cgroup_version
+            .as_deref()
+            == Some("1")
+        && super::engine::podman_rootless(&endpoint).await;
+    super::engine::remember_limits_ignored(ignored);
     Ok(docker)
 }
 

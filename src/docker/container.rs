@@ -31,6 +31,9 @@ pub struct Attached {
 
 pub async fn create(docker: &Docker, spec: &ContainerSpec) -> Result<String, DockerError> {
     let image = spec.image.clone();
+    if super::engine::limits_ignored() {
+        return Err(DockerError::LimitsIgnored { image });
+    }
     match docker
         .create_container(None, spec.to_body(super::engine::current()))
         .await

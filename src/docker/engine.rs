@@ -1,6 +1,6 @@
 //! Which engine serves the API: Docker, or Podman's Docker-compatible service, whose answers
 //! differ in a few places crucible depends on (each difference is handled in `src/docker/`).
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Engine {
@@ -45,6 +45,52 @@ impl Engine {
 
 /// The engine the last `connect` found; one process talks to one daemon (DOCKER_HOST).
 static CURRENT: AtomicU8 = AtomicU8::new(0);
+/// Podman rootless on cgroup v1 accepts memory, CPU and pids limits and ignores them (it says so
+/// only in its own log), so crucible refuses to create containers there.
+static LIMITS_IGNORED: AtomicBool = AtomicBool::new(false);
+
+pub(super) fn remember_limits_ignored(ignored: bool) {
+    LIMITS_IGNORED.store(ignored, Ordering::Relaxed);
+}
+
+/// Whether the daemon `connect` found would ignore container limits (see `LIMITS_IGNORED`).
+pub fn limits_ignored() -> bool {
+    LIMITS_IGNORED.load(Ordering::Relaxed)
+}
+
+/// Whether a Podman behind `endpoint` runs rootless: its `/info` says so in a field of its own
+/// (`Rootless`) that bollard's model drops, so it is read here. Only a unix socket is asked;
+/// anything else counts as not rootless.
+pub(super) async fn podman_rootless(endpoint: &str) -> bool {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(path) = endpoint.strip_prefix("unix://") else {
+        return false;
+    };
+    let ask = async {
+        let mut stream = tokio::net::UnixStream::connect(path).await?;
+        stream
+            .write_all(b"GET /v1.41/info HTTP/1.0\r\nHost: podman\r\n\r\n")
+            .await?;
+        let mut reply = Vec::new();
+        stream.take(4 << 20).read_to_end(&mut reply).await?;
+        Ok::<_, std::io::Error>(reply)
+    };
+    let Ok(Ok(reply)) = tokio::time::timeout(std::time::Duration::from_secs(10), ask).await else {
+        return false;
+    };
+    rootless_in_info_reply(&reply)
+}
+
+fn rootless_in_info_reply(reply: &[u8]) -> bool {
+    let body = reply
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(&reply[..0], |at| &reply[at + 4..]);
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|info| info.get("Rootless")?.as_bool())
+        .unwrap_or(false)
+}
 
 pub(super) fn remember(engine: Engine) {
     CURRENT.store(engine as u8, Ordering::Relaxed);
@@ -60,6 +106,26 @@ pub(super) fn current() -> Engine {
 #[cfg(test)]
 mod tests {
     use super::Engine;
+
+    #[test]
+    fn rootless_is_read_from_podmans_own_info_field() {
+        use super::rootless_in_info_reply;
+        let reply =
+            |body: &str| format!("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{body}");
+        assert!(rootless_in_info_reply(
+            reply(r#"{"CgroupVersion":"1","Rootless":true}"#).as_bytes()
+        ));
+        assert!(!rootless_in_info_reply(
+            reply(r#"{"Rootless":false}"#).as_bytes()
+        ));
+        assert!(!rootless_in_info_reply(
+            reply(r#"{"ServerVersion":"20.10"}"#).as_bytes()
+        ));
+        assert!(!rootless_in_info_reply(
+            b"HTTP/1.0 500 oops\r\n\r\nnot json"
+        ));
+        assert!(!rootless_in_info_reply(b""));
+    }
 
     #[test]
     fn podman_is_told_by_its_component_name() {

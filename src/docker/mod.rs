@@ -9,7 +9,7 @@ pub mod labels;
 pub use bollard::Docker;
 pub use client::{connect, image_id, require_runtime, runtimes};
 pub use container_spec::ContainerSpec;
-pub use engine::Engine;
+pub use engine::{Engine, limits_ignored};
 pub use error::DockerError;
 
 pub mod build;
