@@ -8,7 +8,7 @@ STORE ?= results/crucible.db
 CRUCIBLE_EXTRA_CA ?= $(if $(wildcard /usr/local/share/ca-certificates/*.crt),/usr/local/share/ca-certificates)
 export CRUCIBLE_EXTRA_CA
 
-.PHONY: demo test schemathesis images docker chromium postgres release lint suites bench bench-serve bench-quick bench-python clean-results
+.PHONY: demo test schemathesis images docker chromium postgres release lint suites bench bench-serve bench-quick bench-python clean-results bench-runtimes podman
 
 ## Run the sample benchmark (tasks/ with tasks/_candidates) and print what each model earned.
 demo: docker images
@@ -68,6 +68,18 @@ bench: docker images bench-python
 ## queued (~1 min; docs/bench.md, "Serving").
 bench-serve: docker images
 	scripts/bench-serve
+
+## runc, crun and runsc (gVisor) in one run: the engine's ceiling and `crucible run` under each,
+## in a private dockerd the script starts (the machine's dockerd is not touched; ~4 min;
+## docs/bench.md, "Runtimes").
+bench-runtimes: docker images
+	$(CARGO) build --release --locked --bins
+	scripts/bench-runtimes
+
+## crucible against Podman's Docker-compatible API: installs podman, starts a rootful service,
+## loads the images, runs the sandbox tests and the sample benchmark (docs/portability.md).
+podman: docker images
+	scripts/podman-check
 
 bench-quick: docker images bench-python
 	$(CARGO) build --release --locked --bins

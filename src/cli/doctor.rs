@@ -1,6 +1,6 @@
 //! `crucible doctor`: what crucible needs from this machine, and how to fix what is missing.
 use super::exit;
-use crucible::docker;
+use crucible::docker::{self, Engine};
 use crucible::limits::format_bytes;
 use crucible::task::Language;
 
@@ -37,19 +37,38 @@ pub async fn run(_args: DoctorArgs) -> anyhow::Result<i32> {
             return Ok(exit::UNAVAILABLE);
         }
     };
-    match docker::system::version(&client).await {
-        Ok(v) => r.ok(
-            "daemon",
-            format!(
-                "Docker {} (API {}, client speaks {})",
-                v.version, v.api_version, v.client_api_version
-            ),
-        ),
-        Err(e) => r.fail(
-            "daemon",
-            e,
-            "check that dockerd is healthy: `docker version`",
-        ),
+    let engine = match docker::system::version(&client).await {
+        Ok(v) => {
+            r.ok(
+                "daemon",
+                format!(
+                    "{} {} (API {}, client speaks {})",
+                    v.engine.name(),
+                    v.version,
+                    v.api_version,
+                    v.client_api_version
+                ),
+            );
+            v.engine
+        }
+        Err(e) => {
+            r.fail(
+                "daemon",
+                e,
+                "check that dockerd is healthy: `docker version`",
+            );
+            Engine::Docker
+        }
+    };
+    if docker::limits_ignored() {
+        r.fail(
+            "limits",
+            "Podman rootless on cgroup v1 ignores memory, CPU and pids limits: crucible refuses to create containers",
+            "use rootful Podman, Docker, or a cgroup v2 host with systemd",
+        );
+    }
+    for difference in engine.differences() {
+        r.ok("engine", format!("{}: {difference}", engine.name()));
     }
     let info = match docker::system::info(&client).await {
         Ok(i) => i,
@@ -62,7 +81,20 @@ pub async fn run(_args: DoctorArgs) -> anyhow::Result<i32> {
     let driver = info.cgroup_driver.as_deref().unwrap_or_default();
     r.ok("cgroups", format!("v{cgroup} ({driver} driver)"));
     let runtimes = &info.runtimes;
-    if runtimes.iter().any(|x| x == "runsc") {
+    let default_runtime = info.default_runtime.as_deref().unwrap_or("runc");
+    if engine == Engine::Podman {
+        // Its compat API runs every container under the default runtime (see Engine).
+        let detail = format!("{default_runtime} (Podman's default; --runtime accepts only it)");
+        if default_runtime == "runsc" {
+            r.ok("runtimes", format!("{detail}: gVisor for every container"));
+        } else {
+            r.warn(
+                "runtimes",
+                detail,
+                "for gVisor make runsc Podman's default (`runtime = \"runsc\"` under [engine] in containers.conf)",
+            );
+        }
+    } else if runtimes.iter().any(|x| x == "runsc") {
         r.ok(
             "runtimes",
             format!(

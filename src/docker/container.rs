@@ -31,7 +31,13 @@ pub struct Attached {
 
 pub async fn create(docker: &Docker, spec: &ContainerSpec) -> Result<String, DockerError> {
     let image = spec.image.clone();
-    match docker.create_container(None, spec.to_body()).await {
+    if super::engine::limits_ignored() {
+        return Err(DockerError::LimitsIgnored { image });
+    }
+    match docker
+        .create_container(None, spec.to_body(super::engine::current()))
+        .await
+    {
         Ok(created) => Ok(created.id),
         Err(source) if DockerError::is_missing_image(&source) => {
             Err(DockerError::ImageMissing { image })
@@ -142,7 +148,19 @@ pub async fn remove(docker: &Docker, id: &str) -> Result<(), DockerError> {
         v: true,
         link: false,
     };
-    match docker.remove_container(id, Some(options)).await {
+    let mut attempt = 0;
+    let result = loop {
+        let result = docker.remove_container(id, Some(options.clone())).await;
+        attempt += 1;
+        // Podman refuses a forced removal that races the container's own exit ("could not be
+        // stopped ... container state improper: stopped"); a moment later it is stopped and goes.
+        if attempt < 10 && is_stop_race(&result) {
+            tokio::time::sleep(std::time::Duration::from_millis(50 * attempt)).await;
+            continue;
+        }
+        break result;
+    };
+    match result {
         Ok(()) => Ok(()),
         Err(bollard::errors::Error::DockerResponseServerError {
             status_code: 404, ..
@@ -156,6 +174,14 @@ pub async fn remove(docker: &Docker, id: &str) -> Result<(), DockerError> {
             source,
         }),
     }
+}
+
+fn is_stop_race(result: &Result<(), bollard::errors::Error>) -> bool {
+    matches!(
+        result,
+        Err(bollard::errors::Error::DockerResponseServerError { status_code: 500, message })
+            if message.contains("container state improper")
+    )
 }
 
 /// All containers (running or not) that carry `label` (optionally `label=value`).
@@ -174,4 +200,31 @@ pub async fn list_labelled(
         .list_containers(Some(options))
         .await
         .map_err(DockerError::ListContainers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_stop_race;
+    use bollard::errors::Error;
+
+    fn server_error(status_code: u16, message: &str) -> Result<(), Error> {
+        Err(Error::DockerResponseServerError {
+            status_code,
+            message: message.into(),
+        })
+    }
+
+    #[test]
+    fn only_podmans_stop_race_is_retried() {
+        assert!(is_stop_race(&server_error(
+            500,
+            "cannot remove container 27d3 as it could not be stopped: sending SIGKILL to container 27d3: container state improper: stopped"
+        )));
+        assert!(!is_stop_race(&server_error(500, "driver failed")));
+        assert!(!is_stop_race(&server_error(
+            404,
+            "container state improper"
+        )));
+        assert!(!is_stop_race(&Ok(())));
+    }
 }

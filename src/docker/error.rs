@@ -26,6 +26,14 @@ pub enum DockerError {
         "runtime `{runtime}` was asked for but the daemon offers only [{offered}]: refusing to fall back (register it in /etc/docker/daemon.json and restart dockerd)"
     )]
     RuntimeUnavailable { runtime: String, offered: String },
+    #[error(
+        "runtime `{runtime}` was asked for but Podman's Docker-compatible API ignores the runtime a container asks for and runs its default (`{default}`): refusing to fall back to it (make it Podman's default: `runtime = \"{runtime}\"` under [engine] in containers.conf, then restart `podman system service`)"
+    )]
+    RuntimeIgnored { runtime: String, default: String },
+    #[error(
+        "create container from `{image}`: refused: this Podman runs rootless on cgroup v1, where it ignores memory, CPU and pids limits. Use rootful Podman (`sudo podman system service`), Docker, or a cgroup v2 host with systemd"
+    )]
+    LimitsIgnored { image: String },
     #[error("create container from `{image}`: {source}")]
     CreateContainer { image: String, source: BollardError },
     #[error("attach to container {id}: {source}")]

@@ -2,12 +2,14 @@
 mod client;
 pub mod container;
 mod container_spec;
+mod engine;
 mod error;
 pub mod labels;
 
 pub use bollard::Docker;
 pub use client::{connect, image_id, ping, require_runtime, runtimes};
 pub use container_spec::ContainerSpec;
+pub use engine::{Engine, limits_ignored};
 pub use error::DockerError;
 
 pub mod build;
