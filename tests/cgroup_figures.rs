@@ -39,9 +39,10 @@ fn hold(mib: u64, secs: f64) -> String {
     format!("import time\nx = b'\\x01' * ({mib} << 20)\ntime.sleep({secs})\n")
 }
 
-/// Touch `mib` MiB in one memset and exit at once: a peak a 50 ms sample is likely to miss.
+/// Touch `mib` MiB in one memset and free it at once: a peak a 50 ms sample can miss
+/// (it samples the climb), then linger so the process's end is not the peak.
 fn spike(mib: u64) -> String {
-    format!("x = b'\\x01' * ({mib} << 20)\n")
+    format!("import time\nx = b'\\x01' * ({mib} << 20)\ndel x\ntime.sleep(0.3)\n")
 }
 
 /// Spin until the process has used `secs` seconds of CPU; print that CPU time in ms.
