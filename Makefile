@@ -105,3 +105,10 @@ bench-python:
 
 clean-results:
 	rm -rf results
+
+## The cgroup figures (peak memory, CPU time, OOM kills) and the sandbox's memory/timeout tests,
+## both modes, on a cgroup v2 host: a Debian bookworm VM under QEMU's TCG emulation, its image
+## built once into ~/.cache/crucible/cgroup2-vm (docs/portability.md, "cgroup v2").
+.PHONY: cgroup2-vm
+cgroup2-vm: docker images
+	scripts/cgroup2-vm

@@ -238,6 +238,19 @@ sub oom_kills {
 
 sub delta { defined $_[0] && defined $_[1] ? $_[1] - $_[0] : '' }
 
+# An execution's peak memory from the cgroup's high-water mark before ($hw0) and after it, and the
+# highest usage sampled (every 50 ms) while its commands ran. The mark is exact for a fresh
+# container's only execution, and for a slot's whenever this execution raised it; a slot cannot
+# reset it (v1's max_usage_in_bytes and v2's memory.peak are read-only in the container), so when
+# an earlier execution set it higher, the sample is what there is. Kernels before 5.19 have no
+# memory.peak on cgroup v2: the sample then too.
+sub execution_peak {
+    my ($first, $hw0, $sampled) = @_;
+    my $hw1 = memory_peak();
+    return $hw1 if defined $hw1 && ($first || (defined $hw0 && $hw1 > $hw0));
+    return $sampled || undef;
+}
+
 # Unpack as root, keeping the archive's owners and modes (crucible sets them: task and
 # candidate files root's and read-only, hidden files the judge's alone); (1) or (0, tar's
 # complaint).
@@ -338,7 +351,7 @@ sub execute {
     my $first = $executions++ == 0;
     my %r = (out => '', err => '', out_total => 0, err_total => 0, killed => 'none', rc => 125);
     return (%r, unpack => 'unclean', clean => 0) unless sweep() && wipe();
-    my ($cpu0, $oom0) = (cpu_usec(), oom_kills());
+    my ($cpu0, $oom0, $hw0) = (cpu_usec(), oom_kills(), memory_peak());
     my ($unpacked, $why) = unpack_payload($payload);
     if (!$unpacked) {
         $why = substr($why, 0, $cap);
@@ -369,9 +382,7 @@ sub execute {
     my ($status, $swept, $peak) = supervise($pid, \%open, $deadline, $cap, \%r);
     $r{rc} = rc_of($status);
     my ($cpu1, $oom1) = (cpu_usec(), oom_kills());
-    # A fresh container's cgroup high-water mark is this execution's; a slot's spans its life,
-    # so there the peak is the highest usage sampled while the command ran.
-    my $mem = $first ? memory_peak() : $peak;
+    my $mem = execution_peak($first, $hw0, $peak);
     my ($report_len, $report);
     if ($worker) {
         ($report_len, $report) = ($r{report_total} > $REPORT_CAP ? -2 : length $r{report}, $r{report});
@@ -516,7 +527,7 @@ sub execute_cases {
     my %r = (out => '', err => '', out_total => 0, err_total => 0, killed => 'none', rc => 0,
         build => 'none', cases => 0);
     return (%r, unpack => 'unclean', clean => 0) unless sweep() && wipe();
-    my ($cpu0, $oom0) = (cpu_usec(), oom_kills());
+    my ($cpu0, $oom0, $hw0) = (cpu_usec(), oom_kills(), memory_peak());
     my ($unpacked, $why) = unpack_payload($payload);
     if (!$unpacked) {
         $why = substr($why, 0, $cap);
@@ -525,7 +536,7 @@ sub execute_cases {
     my $peak = 0;
     my $finish = sub {
         my ($clean) = @_;
-        my $mem = $first ? memory_peak() : $peak;
+        my $mem = execution_peak($first, $hw0, $peak);
         return (%r, unpack => 'ok', cpu_usec => delta($cpu0, cpu_usec()), mem_peak => $mem // '',
             report_len => -1, report => '', clean => ($clean && sweep() && wipe()) ? 1 : 0);
     };
