@@ -8,7 +8,7 @@ STORE ?= results/crucible.db
 CRUCIBLE_EXTRA_CA ?= $(if $(wildcard /usr/local/share/ca-certificates/*.crt),/usr/local/share/ca-certificates)
 export CRUCIBLE_EXTRA_CA
 
-.PHONY: demo test schemathesis images docker chromium postgres release lint suites bench bench-serve bench-quick bench-python clean-results bench-runtimes podman
+.PHONY: demo test schemathesis images docker chromium postgres release lint suites bench bench-serve bench-quick bench-python clean-results bench-runtimes podman nginx bench-queue
 
 ## Run the sample benchmark (tasks/ with tasks/_candidates) and print what each model earned.
 demo: docker images
@@ -16,7 +16,7 @@ demo: docker images
 	$(CRUCIBLE) run --tasks tasks --candidates tasks/_candidates --store $(STORE)
 
 ## Format, lint, then every test against the real daemon.
-test: docker images lint chromium postgres bench-python
+test: docker images lint chromium postgres nginx bench-python
 	@command -v cargo-nextest >/dev/null || $(CARGO) install cargo-nextest --locked
 	$(CARGO) nextest run --workspace --no-fail-fast
 	scripts/schemathesis
@@ -36,6 +36,10 @@ chromium:
 ## A PostgreSQL on loopback for the PostgreSQL store's tests (installs Debian's as root).
 postgres:
 	@scripts/ensure-postgres >/dev/null
+
+## nginx for tests/nginx.rs (Debian's, installed as root when missing; the service is never started).
+nginx:
+	@scripts/ensure-nginx
 
 ## Make `docker info` work (installs and starts Docker on Debian as root when missing).
 docker:
@@ -58,10 +62,17 @@ suites: docker images release
 ## target/bench/. `make bench-quick` is a ~1.5-minute smoke run. The I/O floor uses the host's
 ## g++ when there is one (not installed by make: too big a download), else `docker exec`.
 ## Then `bench-serve`.
-bench: docker images bench-python
+bench: docker images bench-python postgres
 	$(CARGO) build --release --locked --bins
 	./target/release/crucible-bench
 	scripts/bench-serve
+	CRUCIBLE_BENCH_POSTGRES=$$(scripts/ensure-postgres) ./target/release/crucible-queue-bench
+
+## The PostgreSQL work queue's own ceiling: 20,000 executions through 50 worker loops with an
+## executor that does nothing (claims + results per second; docs/scale-out.md).
+bench-queue: postgres
+	$(CARGO) build --release --locked --bin crucible-queue-bench
+	CRUCIBLE_BENCH_POSTGRES=$$(scripts/ensure-postgres) ./target/release/crucible-queue-bench
 
 ## `crucible serve` under loopback load: wrk (installed from Debian when missing) against
 ## /run_code, compared with `crucible run --reuse-containers`, and RSS with 1,000 requests
