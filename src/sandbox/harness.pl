@@ -5,9 +5,11 @@
 # Essential in every Debian-derived image: nothing to install. Only modules of perl-base are used.
 #
 # Protocol (stdin and stdout are crucible's attach stream; nothing else can write stdout):
-#   out: "READY 3\n" once started.
-#   in:  "RUN <payload bytes> <timeout ms> <output cap> <argv hex> <worker argv hex or ->\n"
-#        <payload>  (argv: hex of the NUL-joined words)
+#   out: "READY 4\n" once started.
+#   in:  "RUN <payload bytes> <timeout ms> <output cap> <argv hex> <worker argv hex or ->
+#        <python hex or ->\n" <payload>  (argv: hex of the NUL-joined words; python, when the
+#        command is `python3 [-I] -m <module> …` or `python3 [-I] <script> …`: flags, kind (m or
+#        s), target and arguments, which a reuse slot may run through its Python forkserver)
 #   in:  "CASES <payload bytes> <timeout ms> <output cap> <plan bytes> <ask 0|1>\n" <payload> <plan>
 #        (the plan: "build <list>", "run <list>", then per case
 #        "case <timeout ms> <stdin path list> <args list> <inputs list> <outputs list>", each
@@ -33,9 +35,11 @@
 use strict;
 use warnings;
 use POSIX qw(:sys_wait_h setsid _exit dup2);
-use Fcntl qw(O_RDONLY O_WRONLY O_CREAT O_EXCL O_NOFOLLOW O_NONBLOCK);
+use Fcntl qw(O_RDONLY O_WRONLY O_CREAT O_EXCL O_NOFOLLOW O_NONBLOCK F_GETFL F_SETFL F_DUPFD);
 
-my ($UID, $GID, $JUDGE, $WORK, $REPORT_CAP) = @ARGV;
+my ($UID, $GID, $JUDGE, $WORK, $REPORT_CAP, $FORKSERVER) = @ARGV;
+# Running Python forkservers (forkserver.py), by interpreter flags: {pid, to, from, out, err, buf}.
+my %FS;
 my $executions = 0;
 my @WRITABLE = ($WORK, '/tmp', '/dev/shm', '/dev/mqueue');
 my %SLOT_ENV = %ENV;
@@ -90,7 +94,7 @@ sub others {
     opendir(my $dh, '/proc') or return -1;
     my $n = 0;
     for my $pid (readdir $dh) {
-        next unless $pid =~ /^\d+$/ && $pid != 1 && $pid != $$;
+        next unless $pid =~ /^\d+$/ && $pid != 1 && $pid != $$ && !forkserver_pid($pid);
         open(my $fh, '<', "/proc/$pid/stat") or next;
         my $stat = <$fh> // next;
         my $state = substr($stat, rindex($stat, ')') + 2, 1);
@@ -99,10 +103,41 @@ sub others {
     return $n;
 }
 
+sub forkserver_pid {
+    my ($pid) = @_;
+    return scalar grep { $_->{pid} == $pid } values %FS;
+}
+
+# Kill every process but PID 1 and this one (and the forkservers). kill(-1) as root would take
+# the forkservers too, so while one runs every process of the sandbox and the judge uid is
+# killed by a helper that is that uid alone (kill(-1) reaches exactly its uid's processes),
+# and anything else by pid.
+sub kill_all {
+    return kill 'KILL', -1 unless %FS;
+    for ([$UID, $GID], [$JUDGE, $JUDGE]) {
+        my ($uid, $gid) = @$_;
+        my $pid = fork() // die "crucible-harness: fork: $!\n";
+        if (!$pid) {
+            $) = "$gid $gid";
+            POSIX::setgid($gid) or _exit(126);
+            POSIX::setuid($uid) or _exit(126);
+            _exit(126) if $< == 0 || $> == 0;
+            kill 'KILL', -1;
+            _exit(0);
+        }
+        waitpid($pid, 0);
+    }
+    opendir(my $dh, '/proc') or return;
+    my @rest = grep { /^\d+$/ && $_ != 1 && $_ != $$ && !forkserver_pid($_) } readdir $dh;
+    kill 'KILL', @rest if @rest;
+}
+
 # Kill every process but PID 1 and this one until none is left.
 sub sweep {
     for (1 .. 200) {
-        kill 'KILL', -1;
+        # With a forkserver, killing costs two forks: only when something is there to kill.
+        return 1 if %FS && others() == 0;
+        kill_all();
         reap();
         return 1 if others() == 0;
         select(undef, undef, undef, 0.01);
@@ -302,14 +337,19 @@ sub runner { my @a = @_; sub { exec { $a[0] } @a or print STDERR "crucible: cann
 # $REPORT_CAP), until it exits, the deadline passes (killed=timeout) or the output cap is passed
 # (killed=output); then kill everything left and take what the dead wrote.
 # (wait status, whether the sweep emptied /proc, highest memory usage sampled).
+# With $fs, $pid is the forkserver's child: its end comes as the forkserver's EXIT line, and the
+# pipes are the forkserver's, never at their end: drained once the sweep left no writer.
 sub supervise {
-    my ($pid, $open, $deadline, $cap, $r) = @_;
+    my ($pid, $open, $deadline, $cap, $r, $fs) = @_;
     my $status;
     my $peak = memory_now() // 0;
     my $take = sub {
-        my ($name, $fh) = @_;
+        my ($name, $fh, $draining) = @_;
         my $n = sysread($fh, my $chunk, 1 << 16);
-        return if !defined $n && $!{EINTR};
+        if (!defined $n) {
+            delete $open->{$name} if $draining && $!{EAGAIN};
+            return;
+        }
         if (!$n) { delete $open->{$name}; return }
         $r->{"${name}_total"} += $n;
         my $limit = $name eq 'report' ? $REPORT_CAP : $cap;
@@ -318,13 +358,18 @@ sub supervise {
         $r->{killed} = 'output' if $name ne 'report' && $r->{"${name}_total"} > $cap;
     };
     while (1) {
-        if (waitpid($pid, WNOHANG) == $pid) { $status = $?; last }
+        if ($fs) {
+            my $exit = fs_exit($fs, 0);
+            if (defined $exit) { $status = $exit; last }
+            if (!$fs->{pid}) { $status = 9; last }
+        } elsif (waitpid($pid, WNOHANG) == $pid) { $status = $?; last }
         my $left = $deadline - now();
         if ($left <= 0) { $r->{killed} = 'timeout'; last }
         my $now = memory_now() // 0;
         $peak = $now if $now > $peak;
         my $rin = '';
         vec($rin, fileno($open->{$_}), 1) = 1 for keys %$open;
+        vec($rin, fileno($fs->{from}), 1) = 1 if $fs;
         my $ready = select(my $rout = $rin, undef, undef, $left < 0.05 ? $left : 0.05);
         next unless $ready && $ready > 0;
         for my $name (keys %$open) {
@@ -333,24 +378,142 @@ sub supervise {
         last if $r->{killed} ne 'none';
     }
     if (!defined $status) {
-        kill 'KILL', -1;
-        waitpid($pid, 0);
-        $status = $?;
+        kill_all();
+        if ($fs) {
+            # The forkserver reaps its child; one that does not say so is stopped (SIGKILL).
+            $status = fs_exit($fs, 10) // 9;
+        } else {
+            waitpid($pid, 0);
+            $status = $?;
+        }
     }
     my $swept = sweep();
     # Whatever the swept processes wrote before they died, up to the caps.
     while ($swept && %$open && $r->{killed} eq 'none') {
-        $take->($_, $open->{$_}) for keys %$open;
+        $take->($_, $open->{$_}, 1) for keys %$open;
     }
     return ($status, $swept, $peak);
 }
 
+# The Python forkserver (forkserver.py) of a reuse slot, one per interpreter flags ('' or -I),
+# started at the first execution that can use it, while no process of the candidate's lives and
+# before its payload is unpacked: root with the harness's capabilities, cwd /, the slot's
+# environment. Candidates cannot signal, trace or open it (another uid); the sweep spares it.
+my %FS_FAILED;
+
+sub forkserver {
+    my ($flags) = @_;
+    return $FS{$flags} if $FS{$flags};
+    return undef if $FS_FAILED{$flags} || !($FORKSERVER // '') || ($flags ne '' && $flags ne '-I');
+    # `sh -c` would look python3 up in a relative PATH entry (the work directory): not here.
+    my @path = split /:/, ($SLOT_ENV{PATH} // ''), -1;
+    if (!@path || (grep { !m{^/} } @path) || "$UID$GID" !~ /^\d+$/) {
+        $FS_FAILED{$flags} = 1;
+        return undef;
+    }
+    my @p;
+    for (1 .. 4) { pipe(my $r, my $w) or die "crucible-harness: pipe: $!\n"; push @p, $r, $w }
+    my ($to_r, $to_w, $from_r, $from_w, $out_r, $out_w, $err_r, $err_w) = @p;
+    my $pid = fork() // die "crucible-harness: fork: $!\n";
+    if (!$pid) {
+        # Out of the way of 0..4 first, then into place.
+        my @fds = map { fcntl($_, F_DUPFD, 20) // _exit(126) } $to_r, $from_w, $out_w, $err_w;
+        my @to = (0, 1, 3, 4);
+        dup2($fds[$_], $to[$_]) // _exit(126) for 0 .. 3;
+        POSIX::close($_) for @fds;
+        $SIG{CHLD} = 'DEFAULT';
+        chdir '/' or _exit(126);
+        %ENV = %SLOT_ENV;
+        exec { 'python3' } 'python3', ($flags eq '' ? () : $flags), '-c', $FORKSERVER, $WORK
+            or _exit(127);
+    }
+    close $_ for $to_r, $from_w, $out_w, $err_w;
+    for my $fh ($out_r, $err_r) {
+        my $fl = fcntl($fh, F_GETFL, 0) // die "crucible-harness: fcntl: $!\n";
+        fcntl($fh, F_SETFL, $fl | O_NONBLOCK) // die "crucible-harness: fcntl: $!\n";
+    }
+    my $fs = { flags => $flags, pid => $pid, to => $to_w, from => $from_r, out => $out_r,
+        err => $err_r, buf => '' };
+    $FS{$flags} = $fs;
+    my $ready = fs_line($fs, 8);
+    return $fs if defined $ready && $ready eq 'READY';
+    print STDERR "crucible-harness: the Python forkserver did not start; executions run without it\n";
+    fs_stop($fs);
+    $FS_FAILED{$flags} = 1;
+    return undef;
+}
+
+sub fs_stop {
+    my ($fs) = @_;
+    return unless $fs->{pid};
+    kill 'KILL', $fs->{pid};
+    waitpid($fs->{pid}, 0);
+    $fs->{pid} = 0;
+    delete $FS{$fs->{flags}};
+}
+
+# The forkserver's next line within $timeout seconds; undef when none (it is stopped if its
+# stream ended).
+sub fs_line {
+    my ($fs, $timeout) = @_;
+    my $until = now() + $timeout;
+    while (1) {
+        my $i = index($fs->{buf}, "\n");
+        if ($i >= 0) {
+            my $line = substr($fs->{buf}, 0, $i);
+            substr($fs->{buf}, 0, $i + 1) = '';
+            return $line;
+        }
+        return undef unless $fs->{pid};
+        my $left = $until - now();
+        $left = 0 if $left < 0;
+        my $rin = '';
+        vec($rin, fileno($fs->{from}), 1) = 1;
+        my $ready = select(my $rout = $rin, undef, undef, $left);
+        if ($ready && $ready > 0) {
+            my $n = sysread($fs->{from}, $fs->{buf}, 4096, length $fs->{buf});
+            next if !defined $n && $!{EINTR};
+            if (!$n || length $fs->{buf} > 4096) { fs_stop($fs); return undef }
+            next;
+        }
+        return undef if $left <= 0;
+    }
+}
+
+# The wait status of the forkserver's child, when it says so within $timeout seconds.
+sub fs_exit {
+    my ($fs, $timeout) = @_;
+    my $line = fs_line($fs, $timeout) // return undef;
+    return $1 if $line =~ /^EXIT (\d+)$/;
+    fs_stop($fs);
+    return undef;
+}
+
+# Have the forkserver fork the candidate's process for [kind, target, args...]; its pid, or
+# undef (the forkserver is then stopped, and the command runs without it).
+sub fs_fork {
+    my ($fs, $spec) = @_;
+    # Nothing is alive to write the pipes: whatever is left in them is stale.
+    for my $fh ($fs->{out}, $fs->{err}) { 1 while (sysread($fh, my $junk, 1 << 16) // 0) > 0 }
+    local $SIG{PIPE} = 'IGNORE';
+    my $request = "FORK $UID $GID " . unpack('H*', join("\0", @$spec)) . "\n";
+    if (!syswrite($fs->{to}, $request)) { fs_stop($fs); return undef }
+    my $line = fs_line($fs, 10);
+    return $1 if defined $line && $line =~ /^PID (\d+)$/;
+    fs_stop($fs);
+    return undef;
+}
+
 sub execute {
-    my ($payload, $timeout_ms, $cap, $argv, $worker) = @_;
+    my ($payload, $timeout_ms, $cap, $argv, $worker, $py) = @_;
     my $deadline = now() + $timeout_ms / 1000;
     my $first = $executions++ == 0;
     my %r = (out => '', err => '', out_total => 0, err_total => 0, killed => 'none', rc => 125);
     return (%r, unpack => 'unclean', clean => 0) unless sweep() && wipe();
+    # A forkserver's start is the slot's, not the execution's time.
+    my $t0 = now();
+    my $fs = $py && !$worker ? forkserver($py->[0]) : undef;
+    $deadline += now() - $t0;
     my ($cpu0, $oom0, $hw0) = (cpu_usec(), oom_kills(), memory_peak());
     my ($unpacked, $why) = unpack_payload($payload);
     if (!$unpacked) {
@@ -374,12 +537,15 @@ sub execute {
         $open{report} = $report_r;
         $r{report} = '';
         $r{report_total} = 0;
+    } elsif ($fs && defined($pid = fs_fork($fs, [@$py[1 .. $#$py]]))) {
+        %open = (out => $fs->{out}, err => $fs->{err});
     } else {
+        $fs = undef;
         $pid = as_sandbox(undef, runner(@$argv), $out_w, $err_w);
     }
     close $out_w;
     close $err_w;
-    my ($status, $swept, $peak) = supervise($pid, \%open, $deadline, $cap, \%r);
+    my ($status, $swept, $peak) = supervise($pid, \%open, $deadline, $cap, \%r, $fs);
     $r{rc} = rc_of($status);
     my ($cpu1, $oom1) = (cpu_usec(), oom_kills());
     my $mem = execution_peak($first, $hw0, $peak);
@@ -601,15 +767,17 @@ sub execute_cases {
     return $finish->($clean);
 }
 
-print "READY 3\n";
+print "READY 4\n";
 while (defined(my $line = read_line())) {
     my ($verb, @f) = split ' ', $line;
     my %r;
-    if (($verb // '') eq 'RUN' && @f == 5 && "$f[0]$f[1]$f[2]" =~ /^\d+$/) {
-        my ($len, $timeout_ms, $cap, $argv_hex, $worker_hex) = @f;
+    if (($verb // '') eq 'RUN' && @f == 6 && "$f[0]$f[1]$f[2]" =~ /^\d+$/) {
+        my ($len, $timeout_ms, $cap, $argv_hex, $worker_hex, $py_hex) = @f;
         my @argv = split /\0/, pack('H*', $argv_hex), -1;
         my $worker = $worker_hex eq '-' ? undef : [split /\0/, pack('H*', $worker_hex), -1];
-        %r = execute(read_exact($len), $timeout_ms, $cap, \@argv, $worker);
+        my $py = $py_hex eq '-' ? undef : [split /\0/, pack('H*', $py_hex), -1];
+        $py = undef if $py && (@$py < 3 || $py->[1] !~ /^[ms]$/);
+        %r = execute(read_exact($len), $timeout_ms, $cap, \@argv, $worker, $py);
     } elsif (($verb // '') eq 'CASES' && @f == 5 && join('', @f) =~ /^\d+$/) {
         my ($len, $timeout_ms, $cap, $plan_len, $ask) = @f;
         my $payload = read_exact($len);

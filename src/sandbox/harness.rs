@@ -7,6 +7,8 @@ use crate::docker::{ContainerSpec, labels};
 use crate::execution::ExecutionSpec;
 
 const SCRIPT: &str = include_str!("harness.pl");
+/// The Python forkserver a reuse slot's harness may start (docs/reuse-mode.md).
+const FORKSERVER: &str = include_str!("../harness/forkserver.py");
 
 /// Where an in-process runner writes its report (candidate-writable: in-process tests share the
 /// candidate's uid). A split judge's report goes to a pipe instead.
@@ -22,7 +24,7 @@ pub const HARNESS_CAPS: [&str; 4] = ["SETUID", "SETGID", "KILL", "CHOWN"];
 /// tar works: nothing is mounted or installed).
 pub fn container_spec(policy: &SandboxPolicy, spec: &ExecutionSpec, reuse: bool) -> ContainerSpec {
     let (uid, gid) = policy.uid_gid();
-    let cmd = vec![
+    let mut cmd = vec![
         "perl".into(),
         "-e".into(),
         SCRIPT.into(),
@@ -34,6 +36,10 @@ pub fn container_spec(policy: &SandboxPolicy, spec: &ExecutionSpec, reuse: bool)
     ];
     let mut limits = spec.limits.clone();
     limits.pids += 2; // tini and the harness
+    if reuse {
+        cmd.push(FORKSERVER.into());
+        limits.pids += 2; // Python forkservers: with and without -I
+    }
     // A slot serves many tasks: it carries the run's label only.
     let task = if reuse { None } else { spec.task_id.as_deref() };
     let mut labels = labels::for_execution(spec.run_id.as_deref(), task);

@@ -8,27 +8,92 @@ use crate::execution::{Evidence, KillReason, ReportState};
 use std::collections::BTreeMap;
 
 /// The harness's first line once it runs.
-pub const READY: &[u8] = b"READY 3\n";
+pub const READY: &[u8] = b"READY 4\n";
 /// Largest report the harness returns; a larger one counts as too large.
 pub const REPORT_CAP: u64 = 4 * 1024 * 1024;
 /// Longest reply header accepted.
 const MAX_HEADER: usize = 4096;
 
-/// `RUN <payload bytes> <timeout ms> <output cap> <argv hex> <worker argv hex or ->\n`, each
-/// argv the hex of its NUL-joined words.
+/// `RUN <payload bytes> <timeout ms> <output cap> <argv hex> <worker argv hex or -> <python hex
+/// or ->\n`, each list the hex of its NUL-joined words; `python` is what `python_command` made
+/// of the command, for a slot's Python forkserver.
 pub fn request(
     payload_len: usize,
     timeout_ms: u128,
     output_cap: u64,
     argv: &[String],
     worker: Option<&[String]>,
+    python: Option<&[String]>,
 ) -> Vec<u8> {
-    let worker = worker.map_or_else(|| "-".to_string(), |w| hex::encode(w.join("\0")));
+    let list =
+        |l: Option<&[String]>| l.map_or_else(|| "-".to_string(), |w| hex::encode(w.join("\0")));
     format!(
-        "RUN {payload_len} {timeout_ms} {output_cap} {} {worker}\n",
-        hex::encode(argv.join("\0"))
+        "RUN {payload_len} {timeout_ms} {output_cap} {} {} {}\n",
+        hex::encode(argv.join("\0")),
+        list(worker),
+        list(python)
     )
     .into_bytes()
+}
+
+/// `[flags, kind, target, args…]` when `argv` runs `python3 [-I] -m <module> <args>` (kind `m`)
+/// or `python3 [-I] <script> <args>` (kind `s`), directly or as `/bin/sh -c` of plain words,
+/// so that a forkserver's child can run it exactly as the shell would: every word made of
+/// characters the shell takes literally, `"$CRUCIBLE_REPORT"` (whose value is `report_path`)
+/// the only expansion. Anything else (other flags, quoting, redirections, several commands,
+/// globs, variables) is `None`: it runs as it always did.
+pub fn python_command(argv: &[String], report_path: &str) -> Option<Vec<String>> {
+    let words = match argv {
+        [sh, c, script] if (sh == "/bin/sh" || sh == "sh") && c == "-c" => {
+            shell_words(script, report_path)?
+        }
+        _ => argv.to_vec(),
+    };
+    let mut words = words.into_iter();
+    if words.next()? != "python3" {
+        return None;
+    }
+    let mut next = words.next()?;
+    let mut flags = String::new();
+    if next == "-I" {
+        flags = next;
+        next = words.next()?;
+    }
+    let (kind, target) = if next == "-m" {
+        let module = words.next()?;
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
+        if module.is_empty() || !module.chars().all(plain) {
+            return None;
+        }
+        ("m", module)
+    } else if next.starts_with('-') {
+        return None;
+    } else {
+        ("s", next)
+    };
+    Some(
+        [flags, kind.to_string(), target]
+            .into_iter()
+            .chain(words)
+            .collect(),
+    )
+}
+
+/// The words of a one-command shell line that needs no shell: see `python_command`.
+fn shell_words(line: &str, report_path: &str) -> Option<Vec<String>> {
+    const REPORT: &str = "\"$CRUCIBLE_REPORT\"";
+    let literal = |w: &str| {
+        w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./:=,+@%-".contains(c))
+    };
+    line.split([' ', '\t'])
+        .filter(|w| !w.is_empty())
+        .map(|w| match w.split_once(REPORT) {
+            None if literal(w) => Some(w.to_string()),
+            Some((a, b)) if literal(a) && literal(b) => Some(format!("{a}{report_path}{b}")),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `CASES <payload bytes> <timeout ms> <output cap> <plan bytes> <ask>\n`, followed by the
@@ -382,17 +447,71 @@ mod tests {
     #[test]
     fn the_request_carries_argv_intact() {
         let argv = ["sh".to_string(), "-c".into(), "echo a b".into()];
-        let text = String::from_utf8(request(10, 2500, 64, &argv, None)).unwrap();
+        let text = String::from_utf8(request(10, 2500, 64, &argv, None, None)).unwrap();
         let words: Vec<&str> = text.trim_end().split(' ').collect();
         assert_eq!(hex::decode(words[4]).unwrap(), b"sh\0-c\0echo a b");
         assert_eq!(words[5], "-");
+        assert_eq!(words[6], "-");
         assert!(text.starts_with("RUN 10 2500 64 "));
-        let split = request(1, 1, 1, &argv, Some(&["w".to_string(), "x".into()]));
+        let split = request(1, 1, 1, &argv, Some(&["w".to_string(), "x".into()]), None);
         let text = String::from_utf8(split).unwrap();
+        let words: Vec<&str> = text.trim_end().split(' ').collect();
+        assert_eq!(hex::decode(words[5]).unwrap(), b"w\0x");
+        let py = ["".to_string(), "m".into(), "pytest".into()];
+        let text = String::from_utf8(request(1, 1, 1, &argv, None, Some(&py))).unwrap();
+        let words: Vec<&str> = text.trim_end().split(' ').collect();
+        assert_eq!(hex::decode(words[6]).unwrap(), b"\0m\0pytest");
+    }
+
+    #[test]
+    fn only_plain_python_commands_go_to_the_forkserver() {
+        let sh = |line: &str| {
+            let argv = ["/bin/sh".to_string(), "-c".into(), line.into()];
+            python_command(&argv, "/tmp/r")
+        };
+        let words = |w: &[&str]| Some(w.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(
-            hex::decode(text.trim_end().rsplit(' ').next().unwrap()).unwrap(),
-            b"w\0x"
+            sh("python3 -m pytest -q -p no:cacheprovider --junitxml=\"$CRUCIBLE_REPORT\" tests"),
+            words(&[
+                "",
+                "m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--junitxml=/tmp/r",
+                "tests"
+            ])
         );
+        assert_eq!(sh("python3 -I check.py"), words(&["-I", "s", "check.py"]));
+        assert_eq!(sh("  python3\tt.py  a "), words(&["", "s", "t.py", "a"]));
+        let direct = ["python3".to_string(), "-I".into(), "x.py".into()];
+        assert_eq!(python_command(&direct, "/r"), words(&["-I", "s", "x.py"]));
+        for other in [
+            "python3 -m pytest; rm -rf /",
+            "python3 t.py > out",
+            "python3 t.py && true",
+            "python3 -u t.py",
+            "python3 -c 'print(1)'",
+            "python3 -m 'pytest'",
+            "python3 -m",
+            "python3",
+            "python3 -",
+            "python3 $SCRIPT",
+            "python3 t.py *",
+            "python3 ~/t.py",
+            "PYTHONPATH=x python3 t.py",
+            "python t.py",
+            "/usr/bin/python3 t.py",
+            "node --test",
+            "python3 t.py `id`",
+            "python3 t.py \"$CRUCIBLE_REPORT\"x\"$CRUCIBLE_REPORT\"",
+            "python3 t.py\nid",
+        ] {
+            assert_eq!(sh(other), None, "{other}");
+        }
+        let argv = ["/bin/bash".to_string(), "-c".into(), "python3 t.py".into()];
+        assert_eq!(python_command(&argv, "/r"), None);
     }
 
     #[test]

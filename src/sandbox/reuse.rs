@@ -13,6 +13,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const START_TIMEOUT: Duration = Duration::from_secs(60);
+/// `CRUCIBLE_FORKSERVER=0` (or `off`, `false`) runs every Python command of a slot as a new
+/// interpreter, as the default mode does, to measure with and without the forkserver.
+const FORKSERVER_ENV: &str = "CRUCIBLE_FORKSERVER";
+
+fn forkserver_enabled() -> bool {
+    !matches!(
+        std::env::var(FORKSERVER_ENV).as_deref(),
+        Ok("0" | "off" | "false")
+    )
+}
 
 /// Idle slots, by what they were created for (image and limits).
 pub struct Reuse {
@@ -115,6 +125,7 @@ impl Reuse {
             let attached = container::attach(&host.docker, &id).await?;
             container::start(&host.docker, &id).await?;
             let mut slot = Slot::new(id.clone(), attached);
+            slot.use_forkserver(forkserver_enabled());
             slot.wait_ready(START_TIMEOUT).await?;
             Ok(slot)
         };

@@ -1,6 +1,7 @@
 //! A connection to one harness container over its attach stream: requests in, replies out.
 //! The fresh backend uses a slot once; the reuse backend keeps it for many executions, so an
 //! execution there costs no Docker API call at all.
+use super::harness::REPORT_PATH;
 use super::harness_protocol::{self, READY, Reply};
 use crate::cases::{CaseRun, CaseVerdict, CasesEvidence, judge_case};
 use crate::docker::DockerError;
@@ -26,6 +27,8 @@ pub struct Slot {
     ready: bool,
     /// The case frames of the execution in flight, kept when it gets no reply.
     cases: Vec<CaseRun>,
+    /// Plain `python3` commands may run through the harness's Python forkserver (reuse slots).
+    forkserver: bool,
 }
 
 /// Why a slot gave no reply.
@@ -48,7 +51,14 @@ impl Slot {
             diagnostics: Vec::new(),
             ready: false,
             cases: Vec::new(),
+            forkserver: false,
         }
+    }
+
+    /// Let the harness run plain `python3` commands (in-process, no split judge) through its
+    /// Python forkserver: a reuse slot's, which serves many executions (docs/reuse-mode.md).
+    pub fn use_forkserver(&mut self, on: bool) {
+        self.forkserver = on;
     }
 
     /// Wait until the harness says it runs (a new reuse slot, before it joins the pool).
@@ -105,16 +115,22 @@ impl Slot {
                 );
                 (request, plan)
             }
-            None => (
-                harness_protocol::request(
+            None => {
+                let python = if self.forkserver && spec.split.is_none() {
+                    harness_protocol::python_command(&spec.command, REPORT_PATH)
+                } else {
+                    None
+                };
+                let request = harness_protocol::request(
                     payload.len(),
                     spec.limits.timeout.as_millis(),
                     spec.limits.output_bytes,
                     &spec.command,
                     spec.split.as_ref().map(|s| s.worker.as_slice()),
-                ),
-                Vec::new(),
-            ),
+                    python.as_deref(),
+                );
+                (request, Vec::new())
+            }
         };
         let send = async {
             self.input.write_all(&request).await?;
