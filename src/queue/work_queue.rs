@@ -41,7 +41,7 @@ impl WorkQueue {
             });
         }
         Ok(WorkQueue {
-            pg: PgStore::open(trimmed)?,
+            pg: PgStore::open_for_queue(trimmed)?,
         })
     }
 

@@ -135,6 +135,18 @@ pub fn redact_password(url: &str) -> String {
 impl PgStore {
     /// Connect to `url` (`postgres://…`) and bring the schema up to date.
     pub fn open(url: &str) -> Result<PgStore, StoreError> {
+        PgStore::open_with(url, false)
+    }
+
+    /// Like `open`, for the work queue: its transactions commit without waiting for the disk
+    /// (`synchronous_commit = off`). That is safe there by construction: a claim or a result
+    /// lost in a server crash leaves the execution claimed under a lease nobody renews, so it
+    /// is run again and recorded once; the database itself stays consistent.
+    pub fn open_for_queue(url: &str) -> Result<PgStore, StoreError> {
+        PgStore::open_with(url, true)
+    }
+
+    fn open_with(url: &str, asynchronous_commit: bool) -> Result<PgStore, StoreError> {
         let location = redact_password(url);
         let open_error = |message: String| StoreError::Open {
             location: location.clone(),
@@ -156,6 +168,10 @@ impl PgStore {
             .keepalives_idle(Duration::from_secs(10))
             .keepalives_interval(Duration::from_secs(5))
             .keepalives_retries(3);
+        if asynchronous_commit {
+            let options = config.get_options().unwrap_or_default().to_string();
+            config.options(format!("{options} -c synchronous_commit=off").trim());
+        }
         let (jobs, inbox) = mpsc::channel::<Job>();
         let (ready, connected) = mpsc::channel();
         std::thread::Builder::new()
