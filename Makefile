@@ -123,3 +123,19 @@ clean-results:
 .PHONY: cgroup2-vm
 cgroup2-vm: docker images
 	scripts/cgroup2-vm
+
+## deploy/slurm's array job of workers on a real single-node Slurm (installs Debian's slurm-wlm
+## and munge as root; starts and stops its own slurmctld/slurmd/munged; ~35 s; docs/scale-out.md,
+## "Launchers").
+.PHONY: slurm-check compose-check k8s-check
+slurm-check: docker images postgres
+	scripts/slurm-check
+
+## deploy/compose: PostgreSQL, two workers and serve from locally built images (installs Debian's
+## docker-compose as root); a small run through them, then `down -v` (docs/scale-out.md).
+compose-check: docker images
+	scripts/compose-check
+
+## Schema check of deploy/k8s's manifests (kubernetes-validate from PyPI in a venv).
+k8s-check:
+	scripts/k8s-check
