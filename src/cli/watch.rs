@@ -58,9 +58,19 @@ pub async fn watch(
     let progress = loop {
         let q = queue.clone();
         let id = run_id.to_string();
-        let p = tokio::task::spawn_blocking(move || q.progress(&id))
+        let p = match tokio::task::spawn_blocking(move || q.progress(&id))
             .await
-            .context("reading the queue")??;
+            .context("reading the queue")?
+        {
+            Ok(p) => p,
+            // The database restarting or out of reach: say so and look again.
+            Err(crucible::queue::QueueError::Store(e)) => {
+                eprintln!("crucible watch: {e}; trying again");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         if last.as_ref() != Some(&p) {
             print_progress(run_id, &p, json);
             last = Some(p.clone());

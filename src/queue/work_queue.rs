@@ -309,16 +309,17 @@ impl WorkQueue {
                 )?;
                 Completion::Retry { delay }
             } else {
+                // One statement: the row is done, and the run too when nothing else of it is
+                // open (the subquery sees the row as it was, hence `id <> $1`).
                 tx.execute(
-                    "UPDATE queue SET state = 'done', lease_owner = NULL, lease_expires = NULL
-                     WHERE id = $1",
-                    &[&id],
-                )?;
-                tx.execute(
-                    "UPDATE runs SET finished_at_ms = $2 WHERE run_id = $1
-                       AND NOT EXISTS (SELECT 1 FROM queue WHERE run_id = $1
+                    "WITH done AS (
+                        UPDATE queue SET state = 'done', lease_owner = NULL, lease_expires = NULL
+                        WHERE id = $1 RETURNING run_id)
+                     UPDATE runs SET finished_at_ms = $3
+                     WHERE run_id = $2 AND EXISTS (SELECT 1 FROM done)
+                       AND NOT EXISTS (SELECT 1 FROM queue WHERE run_id = $2 AND id <> $1
                                        AND state IN ('pending', 'running'))",
-                    &[&run_id, &record.finished_at_ms],
+                    &[&id, &run_id, &record.finished_at_ms],
                 )?;
                 Completion::Final
             };

@@ -441,15 +441,14 @@ pub(crate) fn insert_executions(
             stderr = excluded.stderr, output_truncated = excluded.output_truncated,
             image_id = excluded.image_id, payload_sha256 = excluded.payload_sha256,
             finished_at_ms = excluded.finished_at_ms
-         RETURNING id",
+         RETURNING id, (xmax = 0) AS inserted",
     )?;
-    let clear_cases = tx.prepare("DELETE FROM test_cases WHERE execution_id = $1")?;
-    let insert_case = tx.prepare(
-        "INSERT INTO test_cases (execution_id, ordinal, name, outcome, message)
-         VALUES ($1, $2, $3, $4, $5)",
-    )?;
+    // Prepared on first need: a worker writes one record at a time, usually without cases to
+    // clear, and every statement prepared is a round trip.
+    let mut clear_cases = None;
+    let mut insert_case = None;
     for e in executions {
-        let id: i64 = tx
+        let row = tx
             .query_one(
                 &upsert,
                 &[
@@ -475,12 +474,23 @@ pub(crate) fn insert_executions(
                     &e.payload_sha256,
                     &e.finished_at_ms,
                 ],
-            )?
-            .get(0);
-        tx.execute(&clear_cases, &[&id])?;
+            )?;
+        let (id, inserted): (i64, bool) = (row.get(0), row.get(1));
+        if !inserted {
+            if clear_cases.is_none() {
+                clear_cases = Some(tx.prepare("DELETE FROM test_cases WHERE execution_id = $1")?);
+            }
+            tx.execute(clear_cases.as_ref().expect("prepared"), &[&id])?;
+        }
+        if !e.tests.is_empty() && insert_case.is_none() {
+            insert_case = Some(tx.prepare(
+                "INSERT INTO test_cases (execution_id, ordinal, name, outcome, message)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )?);
+        }
         for (ordinal, case) in e.tests.iter().enumerate() {
             tx.execute(
-                &insert_case,
+                insert_case.as_ref().expect("prepared"),
                 &[
                     &id,
                     &(ordinal as i64),
