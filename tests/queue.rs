@@ -221,7 +221,10 @@ fn worker(url: &str, extra: &[&str]) -> Child {
 fn wait_running(queue: &WorkQueue, run_id: &str, n: u64) {
     let deadline = Instant::now() + Duration::from_secs(120);
     while queue.progress(run_id).unwrap().running < n {
-        assert!(Instant::now() < deadline, "the worker never started {n} executions");
+        assert!(
+            Instant::now() < deadline,
+            "the worker never started {n} executions"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -411,14 +414,25 @@ fn a_worker_pauses_while_its_daemon_restarts_and_loses_nothing() {
     };
     let root = Scratch::new("queue-restart");
     // The daemon's unix socket paths must stay short.
-    let base = tempfile::Builder::new().prefix("cqd").tempdir_in("/tmp").unwrap();
+    let base = tempfile::Builder::new()
+        .prefix("cqd")
+        .tempdir_in("/tmp")
+        .unwrap();
     let mut daemon = SecondDaemon::start(&base.path().join("d"));
     daemon.load_images(&[IMAGE]);
     python_benchmark(root.path(), 4, 2.0);
     enqueue_cli(&db.url, root.path(), "q-restart");
     let log = root.path().join("worker.log");
     let mut w = crucible()
-        .args(["worker", "--store", &db.url, "-j", "2", "--exit-when-idle", "5"])
+        .args([
+            "worker",
+            "--store",
+            &db.url,
+            "-j",
+            "2",
+            "--exit-when-idle",
+            "5",
+        ])
         .env("DOCKER_HOST", daemon.host())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
@@ -430,10 +444,17 @@ fn a_worker_pauses_while_its_daemon_restarts_and_loses_nothing() {
     std::thread::sleep(Duration::from_secs(5));
     daemon.start_again();
     let out = watch(&db.url, "q-restart", &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(w.wait().unwrap().success());
     let said = std::fs::read_to_string(&log).unwrap();
-    assert!(said.contains("paused: the Docker daemon is unreachable"), "{said}");
+    assert!(
+        said.contains("paused: the Docker daemon is unreachable"),
+        "{said}"
+    );
     assert!(said.contains("resumed after"), "{said}");
     assert_expected_finals(&db.url, "q-restart", 8);
     let store = open_store(&db.url).unwrap();
@@ -443,6 +464,12 @@ fn a_worker_pauses_while_its_daemon_restarts_and_loses_nothing() {
         .into_iter()
         .filter(|r| r.verdict == Verdict::InfraError)
         .collect();
-    assert!(infra.is_empty(), "the outage is not the executions' fault: {infra:?}");
-    assert!(daemon.containers("crucible.run=q-restart").is_empty(), "{said}");
+    assert!(
+        infra.is_empty(),
+        "the outage is not the executions' fault: {infra:?}"
+    );
+    assert!(
+        daemon.containers("crucible.run=q-restart").is_empty(),
+        "{said}"
+    );
 }

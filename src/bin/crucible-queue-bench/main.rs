@@ -47,12 +47,16 @@ fn arg(name: &str, default: &str) -> String {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let admin = std::env::var("CRUCIBLE_BENCH_POSTGRES")
-        .context("set CRUCIBLE_BENCH_POSTGRES to an admin URL (scripts/ensure-postgres prints one)")?;
+    let admin = std::env::var("CRUCIBLE_BENCH_POSTGRES").context(
+        "set CRUCIBLE_BENCH_POSTGRES to an admin URL (scripts/ensure-postgres prints one)",
+    )?;
     let loops: usize = arg("--loops", "50").parse()?;
     let executions: usize = arg("--executions", "20000").parse()?;
     let db = format!("crucible_queue_bench_{}", std::process::id());
-    let url = format!("{}/{db}", admin.rsplit_once('/').context("a database in the URL")?.0);
+    let url = format!(
+        "{}/{db}",
+        admin.rsplit_once('/').context("a database in the URL")?.0
+    );
     let admin_sql = |sql: String| {
         let admin = admin.clone();
         std::thread::spawn(move || -> anyhow::Result<()> {
@@ -79,7 +83,10 @@ async fn main() -> anyhow::Result<()> {
         if rate >= 2000.0 { "met" } else { "MISSED" }
     );
     std::fs::create_dir_all("target/bench")?;
-    std::fs::write("target/bench/queue.json", serde_json::to_string_pretty(&out)?)?;
+    std::fs::write(
+        "target/bench/queue.json",
+        serde_json::to_string_pretty(&out)?,
+    )?;
     Ok(())
 }
 
