@@ -193,6 +193,17 @@ fn faults_across_hosts_judge_every_execution_once() {
     let run_id = format!("faults-{}", hosts.tag);
     let root = Scratch::new("queue-faults");
     let (tasks, cands) = python_benchmark(root.path(), TASKS, 0.2);
+    // This machine's load (other tests, builds) can stretch a 0.2 s test past the benchmark's
+    // 20 s limit; the verdicts under test are about faults, not speed.
+    for i in 0..TASKS {
+        let toml = tasks.join(format!("add-{i:03}/task.toml"));
+        let text = std::fs::read_to_string(&toml).unwrap();
+        std::fs::write(
+            &toml,
+            text.replace("timeout = \"20s\"", "timeout = \"120s\""),
+        )
+        .unwrap();
+    }
     let out = crucible()
         .args(["run", "--tasks"])
         .arg(&tasks)
@@ -395,6 +406,11 @@ fn faults_across_hosts_judge_every_execution_once() {
         "containers left on the host: {:?}\n{said:?}",
         containers_of_run(&run_id)
     );
+    assert!(
+        said["w1-restarted"].contains("left by earlier runs"),
+        "the restarted worker's start-up sweep removed the killed one's containers:\n{}",
+        said["w1-restarted"]
+    );
     eprintln!(
         "queue_faults figures: {EXECUTIONS} executions; worker 1 SIGKILLed at {:.1} s holding \
          {killed_holding}; worker 2 cut off at {:.1} s for {} s holding {cut_holding}; PostgreSQL \
@@ -411,7 +427,7 @@ fn faults_across_hosts_judge_every_execution_once() {
     for (name, log) in &said {
         let summary = log
             .lines()
-            .filter(|l| l.starts_with("crucible worker:"))
+            .filter(|l| l.starts_with("crucible"))
             .collect::<Vec<_>>();
         eprintln!("{name}: {summary:?}");
     }
