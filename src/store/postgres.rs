@@ -448,33 +448,32 @@ pub(crate) fn insert_executions(
     let mut clear_cases = None;
     let mut insert_case = None;
     for e in executions {
-        let row = tx
-            .query_one(
-                &upsert,
-                &[
-                    &e.run_id,
-                    &e.task_id,
-                    &e.model,
-                    &i64::from(e.sample),
-                    &i64::from(e.repeat),
-                    &i64::from(e.attempt),
-                    &e.key,
-                    &e.verdict.as_str(),
-                    &e.reason,
-                    &e.exit_code,
-                    &e.signal,
-                    &to_i64(e.wall_ms),
-                    &e.cpu_ms.map(to_i64),
-                    &e.peak_memory_bytes.map(to_i64),
-                    // PostgreSQL text holds no NUL; SQLite keeps it. Output may have one.
-                    &e.stdout.replace('\0', "\u{FFFD}"),
-                    &e.stderr.replace('\0', "\u{FFFD}"),
-                    &e.output_truncated,
-                    &e.image_id,
-                    &e.payload_sha256,
-                    &e.finished_at_ms,
-                ],
-            )?;
+        let row = tx.query_one(
+            &upsert,
+            &[
+                &e.run_id,
+                &e.task_id,
+                &e.model,
+                &i64::from(e.sample),
+                &i64::from(e.repeat),
+                &i64::from(e.attempt),
+                &e.key,
+                &e.verdict.as_str(),
+                &e.reason,
+                &e.exit_code,
+                &e.signal,
+                &to_i64(e.wall_ms),
+                &e.cpu_ms.map(to_i64),
+                &e.peak_memory_bytes.map(to_i64),
+                // PostgreSQL text holds no NUL; SQLite keeps it. Output may have one.
+                &e.stdout.replace('\0', "\u{FFFD}"),
+                &e.stderr.replace('\0', "\u{FFFD}"),
+                &e.output_truncated,
+                &e.image_id,
+                &e.payload_sha256,
+                &e.finished_at_ms,
+            ],
+        )?;
         let (id, inserted): (i64, bool) = (row.get(0), row.get(1));
         if !inserted {
             if clear_cases.is_none() {
