@@ -1,7 +1,7 @@
 //! A second Docker daemon of a test's own, to stop, restart or break without touching the
 //! machine's main daemon (other tests use it meanwhile). Its socket, data, exec root, pid file
-//! and log live in one directory; it gets no bridge and no iptables rules (sandbox containers
-//! run with network none) and its own containerd namespace. Dropping it stops it, unmounts what
+//! and log live in one directory; it gets a bridge of its own (never `docker0`), no iptables
+//! rules (sandbox containers run with network none) and its own containerd namespace. Dropping it stops it, unmounts what
 //! it left mounted and deletes the directory.
 //!
 //! ```ignore
@@ -24,6 +24,9 @@ pub struct SecondDaemon {
     child: Option<Child>,
     storage_driver: String,
     namespace: String,
+    /// A bridge of its own: with `--bridge none` dockerd deletes the interface named `docker0`,
+    /// which is the main daemon's, and every image build there fails after.
+    bridge: String,
 }
 
 impl SecondDaemon {
@@ -53,11 +56,21 @@ impl SecondDaemon {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "second".into());
+        let bridge = format!("cdb{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let made = Command::new("ip")
+            .args(["link", "add", "name", &bridge, "type", "bridge"])
+            .status()
+            .expect("run ip (iproute2)");
+        assert!(
+            made.success(),
+            "could not make bridge {bridge} for the second dockerd"
+        );
         let mut daemon = SecondDaemon {
             dir,
             child: None,
             storage_driver: driver,
             namespace: format!("crucible-test-{name}"),
+            bridge,
         };
         daemon.start_again();
         daemon
@@ -101,7 +114,12 @@ impl SecondDaemon {
             .arg(self.host())
             .args(["--data-root", &d("data"), "--exec-root", &d("exec")])
             .args(["--pidfile", &d("pid")])
-            .args(["--bridge", "none", "--iptables=false", "--ip-masq=false"])
+            .args([
+                "--bridge",
+                &self.bridge,
+                "--iptables=false",
+                "--ip-masq=false",
+            ])
             .args(["--storage-driver", &self.storage_driver])
             .args(["--containerd-namespace", &self.namespace])
             .arg("--containerd-plugins-namespace")
@@ -244,6 +262,9 @@ impl Drop for SecondDaemon {
             }
         }
         unmount_under(&self.dir);
+        let _ = Command::new("ip")
+            .args(["link", "del", &self.bridge])
+            .status();
         if let Err(e) = std::fs::remove_dir_all(&self.dir) {
             eprintln!("could not remove {}: {e}", self.dir.display());
         }
