@@ -3,7 +3,6 @@
 //! is made in the coordinator's judge, never here. Admission, tokens, the body cap and the
 //! request deadline are the rest of `/v1`'s; dropping the request (client gone, coordinator
 //! interrupted) drops the execution, whose guards remove its container.
-use super::admission::AdmissionError;
 use super::config::Isolation;
 use super::error::ApiError;
 use super::native::{image_of, parse_body};
@@ -202,30 +201,7 @@ async fn run(
     isolation: Isolation,
     spec: &ExecutionSpec,
 ) -> Result<ExecutorAnswer, ApiError> {
-    if state.shutting_down() {
-        return Err(ApiError::ShuttingDown);
-    }
-    let sandbox = state
-        .sandbox(isolation)
-        .ok_or_else(|| {
-            ApiError::Forbidden(format!("isolation `{}` is disabled", isolation.as_str()))
-        })?
-        .clone();
-    let _permit = match state.admission.enter().await {
-        Ok(p) => p,
-        Err(AdmissionError::Full { running, waiting }) => {
-            state.metrics.rejected();
-            return Err(ApiError::Busy {
-                running,
-                waiting,
-                retry_after_secs: 1,
-            });
-        }
-        Err(AdmissionError::Closed) => return Err(ApiError::ShuttingDown),
-    };
-    if state.shutting_down() {
-        return Err(ApiError::ShuttingDown);
-    }
+    let (sandbox, _permit) = runner::admit(state, isolation, true).await?;
     match sandbox.execute(state.ticket(), spec).await {
         Ok(evidence) => Ok(ExecutorAnswer::Evidence(Box::new(evidence))),
         // Cut short by shutdown: the coordinator sends it to another replica.

@@ -9,6 +9,7 @@ use super::state::ServeState;
 use crate::execution::{Evidence, ExecutionResult, ExecutionSpec, Executor};
 use crate::verdict::Verdict;
 use std::time::Instant;
+use tokio::sync::OwnedSemaphorePermit;
 
 /// A judged execution and, when a container ran, what it measured (the compat endpoints read
 /// the build's outcome and output files from it).
@@ -64,36 +65,8 @@ async fn run_admitted(
     spec: ExecutionSpec,
     bounded: bool,
 ) -> Result<Ran, ApiError> {
-    if state.shutting_down() {
-        return Err(ApiError::ShuttingDown);
-    }
-    let sandbox = state
-        .sandbox(isolation)
-        .ok_or_else(|| {
-            ApiError::Forbidden(format!("isolation `{}` is disabled", isolation.as_str()))
-        })?
-        .clone();
     let started = Instant::now();
-    let entered = if bounded {
-        state.admission.enter().await
-    } else {
-        state.admission.enter_unbounded().await
-    };
-    let _permit = match entered {
-        Ok(p) => p,
-        Err(AdmissionError::Full { running, waiting }) => {
-            state.metrics.rejected();
-            return Err(ApiError::Busy {
-                running,
-                waiting,
-                retry_after_secs: 1,
-            });
-        }
-        Err(AdmissionError::Closed) => return Err(ApiError::ShuttingDown),
-    };
-    if state.shutting_down() {
-        return Err(ApiError::ShuttingDown);
-    }
+    let (sandbox, _permit) = admit(state, isolation, bounded).await?;
     let ticket = state.ticket();
     let (mut result, evidence) = match sandbox.execute(ticket, &spec).await {
         Ok(evidence) => (
@@ -116,6 +89,51 @@ async fn run_admitted(
 }
 
 /// A refusal before any container: the same result object, verdict `invalid_input`.
+/// The sandbox for `isolation` and a place in the admission queue (`bounded`: 429 when it is
+/// full), refused while the server shuts down.
+pub(super) async fn admit(
+    state: &ServeState,
+    isolation: Isolation,
+    bounded: bool,
+) -> Result<
+    (
+        std::sync::Arc<crate::sandbox::Sandbox>,
+        OwnedSemaphorePermit,
+    ),
+    ApiError,
+> {
+    if state.shutting_down() {
+        return Err(ApiError::ShuttingDown);
+    }
+    let sandbox = state
+        .sandbox(isolation)
+        .ok_or_else(|| {
+            ApiError::Forbidden(format!("isolation `{}` is disabled", isolation.as_str()))
+        })?
+        .clone();
+    let entered = if bounded {
+        state.admission.enter().await
+    } else {
+        state.admission.enter_unbounded().await
+    };
+    let permit = match entered {
+        Ok(p) => p,
+        Err(AdmissionError::Full { running, waiting }) => {
+            state.metrics.rejected();
+            return Err(ApiError::Busy {
+                running,
+                waiting,
+                retry_after_secs: 1,
+            });
+        }
+        Err(AdmissionError::Closed) => return Err(ApiError::ShuttingDown),
+    };
+    if state.shutting_down() {
+        return Err(ApiError::ShuttingDown);
+    }
+    Ok((sandbox, permit))
+}
+
 pub fn refused(
     state: &ServeState,
     endpoint: &'static str,
