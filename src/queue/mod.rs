@@ -6,6 +6,7 @@ mod claim;
 mod enqueue;
 mod error;
 mod progress;
+mod settle;
 mod work_queue;
 mod worker;
 

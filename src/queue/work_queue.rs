@@ -3,9 +3,9 @@
 use super::claim::{Claimed, Completion, Renewal};
 use super::error::QueueError;
 use super::progress::QueueProgress;
+use super::settle::settle;
 use crate::run::{ExecutionId, RetryPolicy};
 use crate::store::{ExecutionRecord, PgStore, StoreError};
-use crate::verdict::Verdict;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -60,13 +60,9 @@ impl WorkQueue {
         );
         self.pg.call("register queued run", move |c| {
             let mut tx = c.transaction()?;
-            tx.execute(
-                "INSERT INTO queue_runs (run_id, retries, backoff_ms) VALUES ($1, $2, $3)
-                 ON CONFLICT (run_id) DO UPDATE SET cancelled = FALSE,
-                    retries = excluded.retries, backoff_ms = excluded.backoff_ms",
-                &[&id, &retries, &backoff],
-            )?;
-            tx.execute(
+            // Queue rows first, then the run's row, in every writer of the count of open rows
+            // (see `settle`).
+            let reopened = tx.execute(
                 "UPDATE queue q SET state = 'pending', not_before = now()
                  WHERE q.run_id = $1 AND q.state = 'cancelled'
                    AND COALESCE((SELECT e.verdict FROM executions e
@@ -75,6 +71,13 @@ impl WorkQueue {
                         ORDER BY e.attempt DESC LIMIT 1), 'interrupted')
                        IN ('interrupted', 'infra_error')",
                 &[&id],
+            )? as i64;
+            tx.execute(
+                "INSERT INTO queue_runs (run_id, retries, backoff_ms) VALUES ($1, $2, $3)
+                 ON CONFLICT (run_id) DO UPDATE SET cancelled = FALSE,
+                    retries = excluded.retries, backoff_ms = excluded.backoff_ms,
+                    open = queue_runs.open + $4",
+                &[&id, &retries, &backoff, &reopened],
             )?;
             tx.commit()
         })
@@ -102,11 +105,9 @@ impl WorkQueue {
         &self,
         names: Vec<String>,
     ) -> Result<HashMap<String, Arc<Vec<u8>>>, StoreError> {
-        self.pg.call("read payload blobs", move |c| {
-            let rows = c.query(
-                "SELECT sha256, bytes FROM blobs WHERE sha256 = ANY($1)",
-                &[&names],
-            )?;
+        self.pg.call_session("read payload blobs", move |s| {
+            let read = s.prepared("SELECT sha256, bytes FROM blobs WHERE sha256 = ANY($1)")?;
+            let rows = s.client.query(&read, &[&names])?;
             Ok(rows
                 .iter()
                 .map(|r| (r.get::<_, String>(0), Arc::new(r.get::<_, Vec<u8>>(1))))
@@ -145,6 +146,13 @@ impl WorkQueue {
                     ],
                 )?;
             }
+            let images: Vec<&str> = rows.iter().map(|r| r.image.as_str()).collect();
+            tx.execute(
+                "UPDATE queue_runs SET open = open + $2, images = ARRAY(
+                    SELECT DISTINCT i FROM unnest(images || $3::text[]) AS i)
+                 WHERE run_id = $1",
+                &[&id, &(added as i64), &images],
+            )?;
             tx.commit()?;
             Ok(added)
         })
@@ -164,23 +172,34 @@ impl WorkQueue {
     ) -> Result<Vec<Claimed>, StoreError> {
         let (worker, images, labels) = (worker.to_string(), images.to_vec(), labels.to_vec());
         let (n, lease) = (n as i64, secs(lease));
-        self.pg.call("claim executions", move |c| {
-            let rows = c.query(
-                "WITH picked AS (
-                    SELECT q.id FROM queue q JOIN queue_runs r ON r.run_id = q.run_id
-                    WHERE q.state IN ('pending', 'running') AND NOT r.cancelled
-                      AND ((q.state = 'pending' AND q.not_before <= now())
-                           OR (q.state = 'running' AND q.lease_expires < now()))
+        self.pg.call_session("claim executions", move |s| {
+            let claim = s.prepared(
+                "WITH expired AS (
+                    SELECT q.id FROM queue q
+                    WHERE q.state = 'running' AND q.lease_expires < now()
                       AND q.image = ANY($2) AND q.labels <@ $3
+                      AND NOT EXISTS (SELECT 1 FROM queue_runs r
+                                      WHERE r.run_id = q.run_id AND r.cancelled)
+                    ORDER BY q.lease_expires LIMIT $4
+                    FOR UPDATE OF q SKIP LOCKED),
+                 due AS (
+                    SELECT q.id FROM queue q
+                    WHERE q.state = 'pending' AND q.not_before <= now()
+                      AND q.image = ANY($2) AND q.labels <@ $3
+                      AND NOT EXISTS (SELECT 1 FROM queue_runs r
+                                      WHERE r.run_id = q.run_id AND r.cancelled)
                     ORDER BY q.id LIMIT $4
-                    FOR UPDATE OF q SKIP LOCKED)
+                    FOR UPDATE OF q SKIP LOCKED),
+                 picked AS (SELECT id FROM expired UNION ALL SELECT id FROM due LIMIT $4)
                  UPDATE queue q SET state = 'running', lease_owner = $1,
                     lease_expires = now() + make_interval(secs => $5), attempt = q.attempt + 1
                  FROM picked WHERE q.id = picked.id
                  RETURNING q.id, q.run_id, q.task_id, q.model, q.sample, q.repeat, q.attempt,
                     q.key, q.image, q.runtime, q.spec_json, q.payload_json",
-                &[&worker, &images, &labels, &n, &lease],
             )?;
+            let rows = s
+                .client
+                .query(&claim, &[&worker, &images, &labels, &n, &lease])?;
             Ok(rows
                 .iter()
                 .map(|r| Claimed {
@@ -250,82 +269,32 @@ impl WorkQueue {
         })
     }
 
-    /// Record one attempt's result and settle the row: final, back in the queue (an infra
-    /// error with retries left), or only an attempt (the lease was lost or the run cancelled).
-    /// The record and the row change commit together, so a result is never lost or counted
-    /// twice.
+    /// Record one attempt's result and settle its row (see `complete_many`).
     pub fn complete(
         &self,
         worker: &str,
         claimed: &Claimed,
         record: ExecutionRecord,
     ) -> Result<Completion, StoreError> {
-        let (worker, id, attempt) = (
-            worker.to_string(),
-            claimed.id,
-            i64::from(claimed.execution.attempt),
-        );
-        let run_id = claimed.run_id.clone();
-        self.pg.call("complete execution", move |c| {
-            let mut tx = c.transaction()?;
-            let row = tx.query_one(
-                "SELECT q.state, q.lease_owner, q.attempt, q.infra_failures, r.retries,
-                    r.backoff_ms, r.cancelled
-                 FROM queue q JOIN queue_runs r ON r.run_id = q.run_id
-                 WHERE q.id = $1 FOR UPDATE OF q",
-                &[&id],
-            )?;
-            let state: String = row.get(0);
-            let owner: Option<String> = row.get(1);
-            let (current, failures, retries): (i64, i64, i64) =
-                (row.get(2), row.get(3), row.get(4));
-            let (backoff_ms, cancelled): (i64, bool) = (row.get(5), row.get(6));
-            let infra = record.verdict == Verdict::InfraError;
-            crate::store::insert_executions(&mut tx, std::slice::from_ref(&record))?;
-            let owned = state == "running"
-                && owner.as_deref() == Some(worker.as_str())
-                && current == attempt;
-            let completion = if !owned {
-                Completion::Late
-            } else if cancelled {
-                tx.execute(
-                    "UPDATE queue SET state = 'cancelled', lease_owner = NULL WHERE id = $1",
-                    &[&id],
-                )?;
-                Completion::Final
-            } else if infra && failures < retries {
-                let policy = RetryPolicy {
-                    retries: retries as u32,
-                    backoff: Duration::from_millis(backoff_ms.max(0) as u64),
-                    ..RetryPolicy::default()
-                };
-                let delay = policy.delay_after(failures as u32 + 1);
-                tx.execute(
-                    "UPDATE queue SET state = 'pending', lease_owner = NULL, lease_expires = NULL,
-                        infra_failures = infra_failures + 1,
-                        not_before = now() + make_interval(secs => $2)
-                     WHERE id = $1",
-                    &[&id, &delay.as_secs_f64()],
-                )?;
-                Completion::Retry { delay }
-            } else {
-                // One statement: the row is done, and the run too when nothing else of it is
-                // open (the subquery sees the row as it was, hence `id <> $1`).
-                tx.execute(
-                    "WITH done AS (
-                        UPDATE queue SET state = 'done', lease_owner = NULL, lease_expires = NULL
-                        WHERE id = $1 RETURNING run_id)
-                     UPDATE runs SET finished_at_ms = $3
-                     WHERE run_id = $2 AND EXISTS (SELECT 1 FROM done)
-                       AND NOT EXISTS (SELECT 1 FROM queue WHERE run_id = $2 AND id <> $1
-                                       AND state IN ('pending', 'running'))",
-                    &[&id, &run_id, &record.finished_at_ms],
-                )?;
-                Completion::Final
-            };
-            tx.commit()?;
-            Ok(completion)
-        })
+        let mut settled = self.complete_many(worker, vec![(claimed.clone(), record)])?;
+        Ok(settled.pop().unwrap_or(Completion::Late))
+    }
+
+    /// Record attempts' results and settle their rows, one completion per entry: final, back
+    /// in the queue (an infra error with retries left), or only an attempt (the lease was lost
+    /// or the run cancelled meanwhile). The records and the row changes commit together, so a
+    /// result is never lost or counted twice.
+    pub fn complete_many(
+        &self,
+        worker: &str,
+        batch: Vec<(Claimed, ExecutionRecord)>,
+    ) -> Result<Vec<Completion>, StoreError> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let worker = worker.to_string();
+        self.pg
+            .call_session("settle results", move |s| settle(s, &worker, &batch))
     }
 
     /// Give a claimed execution back without a result (the worker is shutting down).
@@ -354,13 +323,13 @@ impl WorkQueue {
         let id = run_id.to_string();
         let found = self.pg.call("cancel run", move |c| {
             let mut tx = c.transaction()?;
-            let found = tx.execute(
-                "UPDATE queue_runs SET cancelled = TRUE WHERE run_id = $1",
-                &[&id],
-            )?;
-            tx.execute(
+            let dropped = tx.execute(
                 "UPDATE queue SET state = 'cancelled' WHERE run_id = $1 AND state = 'pending'",
                 &[&id],
+            )? as i64;
+            let found = tx.execute(
+                "UPDATE queue_runs SET cancelled = TRUE, open = open - $2 WHERE run_id = $1",
+                &[&id, &dropped],
             )?;
             tx.commit()?;
             Ok(found)
@@ -386,8 +355,12 @@ impl WorkQueue {
             };
             if cancelled {
                 c.execute(
-                    "UPDATE queue SET state = 'cancelled', lease_owner = NULL
-                     WHERE run_id = $1 AND state = 'running' AND lease_expires < now()",
+                    "WITH dropped AS (
+                        UPDATE queue SET state = 'cancelled', lease_owner = NULL
+                        WHERE run_id = $1 AND state = 'running' AND lease_expires < now()
+                        RETURNING 1)
+                     UPDATE queue_runs SET open = open - (SELECT count(*) FROM dropped)
+                     WHERE run_id = $1 AND EXISTS (SELECT 1 FROM dropped)",
                     &[&id],
                 )?;
             }
@@ -423,8 +396,9 @@ impl WorkQueue {
     pub fn open_images(&self) -> Result<Vec<String>, StoreError> {
         self.pg.call("list queued images", |c| {
             Ok(c.query(
-                "SELECT DISTINCT q.image FROM queue q JOIN queue_runs r ON r.run_id = q.run_id
-                 WHERE q.state IN ('pending', 'running') AND NOT r.cancelled",
+                "SELECT DISTINCT unnest(r.images) FROM queue_runs r
+                 WHERE NOT r.cancelled AND EXISTS (SELECT 1 FROM queue q
+                     WHERE q.run_id = r.run_id AND q.state IN ('pending', 'running'))",
                 &[],
             )?
             .iter()

@@ -211,6 +211,7 @@ impl Worker {
                 {
                     Ok(rows) => {
                         claimed = rows.len();
+                        self.fetch_blobs(&rows).await;
                         for row in rows {
                             self.start(row, &mut in_flight, &mut held).await;
                         }
@@ -240,7 +241,12 @@ impl Worker {
             let next_probe = self.outage.as_ref().map(|o| o.next_probe);
             tokio::select! {
                 Some(joined) = in_flight.join_next_with_id() => {
-                    self.finished(joined, &mut held, &*probe).await;
+                    // Whatever else has ended meanwhile is settled in the same round trip.
+                    let mut ended = vec![joined];
+                    while let Some(more) = in_flight.try_join_next_with_id() {
+                        ended.push(more);
+                    }
+                    self.finished(ended, &mut held, &*probe).await;
                 }
                 _ = sleep_until_opt(next_probe) => {
                     self.probe(&*probe, in_flight.is_empty()).await;
@@ -337,7 +343,39 @@ impl Worker {
     async fn infra_error(&mut self, claimed: &Claimed, spec: &ExecutionSpec, message: String) {
         let result = judge::infra_error(spec, &InfraError::new(message));
         let record = execution_record(&claimed.run_id, &claimed.execution, &claimed.key, &result);
-        self.complete(claimed, record).await;
+        self.complete(vec![(claimed.clone(), record)]).await;
+    }
+
+    /// Fetch, in one round trip, the blobs a batch of claims needs that are not cached.
+    async fn fetch_blobs(&mut self, rows: &[Claimed]) {
+        let missing: Vec<String> = rows
+            .iter()
+            .filter_map(|c| serde_json::from_str::<PayloadManifest>(&c.payload_json).ok())
+            .flat_map(|m| m.blob_names())
+            .filter(|b| !self.blobs.contains_key(b))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        // A failure here is met again, and reported per execution, by `spec_of`.
+        let _ = self.load_blobs(missing).await;
+    }
+
+    async fn load_blobs(&mut self, missing: Vec<String>) -> Result<(), String> {
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let fetched = blocking(&self.queue, move |q| q.blobs(missing))
+            .await
+            .map_err(|e| e.to_string())?;
+        if self.blob_bytes > self.config.blob_cache_bytes {
+            self.blobs.clear();
+            self.blob_bytes = 0;
+        }
+        for (name, bytes) in fetched {
+            self.blob_bytes += bytes.len();
+            self.blobs.insert(name, bytes);
+        }
+        Ok(())
     }
 
     async fn spec_of(&mut self, claimed: &Claimed) -> Result<ExecutionSpec, String> {
@@ -350,19 +388,7 @@ impl Worker {
             .into_iter()
             .filter(|b| !self.blobs.contains_key(b))
             .collect();
-        if !missing.is_empty() {
-            let fetched = blocking(&self.queue, move |q| q.blobs(missing))
-                .await
-                .map_err(|e| e.to_string())?;
-            if self.blob_bytes > self.config.blob_cache_bytes {
-                self.blobs.clear();
-                self.blob_bytes = 0;
-            }
-            for (name, bytes) in fetched {
-                self.blob_bytes += bytes.len();
-                self.blobs.insert(name, bytes);
-            }
-        }
+        self.load_blobs(missing).await?;
         spec.payload = join(&manifest, &self.blobs)?;
         Ok(spec)
     }
@@ -377,13 +403,30 @@ impl Worker {
         Ok(executor)
     }
 
-    /// Judge an ended execution here and record it.
+    /// Judge ended executions here and record them, in one round trip.
     async fn finished(
+        &mut self,
+        ended: Vec<Joined>,
+        held: &mut HashMap<tokio::task::Id, Held>,
+        probe: &dyn Executor,
+    ) {
+        let mut batch = Vec::with_capacity(ended.len());
+        for joined in ended {
+            if let Some(settled) = self.judged(joined, held, probe).await {
+                batch.push(settled);
+            }
+        }
+        self.complete(batch).await;
+    }
+
+    /// One ended execution judged into its record; `None` when the daemon's outage cut it
+    /// short (it goes back to the queue unrecorded, to run again once the daemon is back).
+    async fn judged(
         &mut self,
         joined: Joined,
         held: &mut HashMap<tokio::task::Id, Held>,
         probe: &dyn Executor,
-    ) {
+    ) -> Option<(Claimed, crate::store::ExecutionRecord)> {
         let (id, ran) = match joined {
             Ok((id, ran)) => (id, Some(ran)),
             Err(e) if e.is_cancelled() => (e.id(), None),
@@ -394,7 +437,7 @@ impl Worker {
                 )))),
             ),
         };
-        let Some(h) = held.remove(&id) else { return };
+        let h = held.remove(&id)?;
         if let Some(Err(e)) = &ran
             && (self.outage.is_some() || e.is_daemon_unreachable() || probe.probe().await.is_err())
         {
@@ -417,7 +460,7 @@ impl Worker {
             if let Err(e) = blocking(&self.queue, move |q| q.release(&worker, &claim)).await {
                 self.unreachable(&e);
             }
-            return;
+            return None;
         }
         let result = match ran {
             Some(Ok(evidence)) => judge::conclude(&h.spec, evidence),
@@ -431,7 +474,7 @@ impl Worker {
             h.claimed.runtime.as_deref(),
         );
         let record = execution_record(&h.claimed.run_id, &h.claimed.execution, &key, &result);
-        self.complete(&h.claimed, record).await;
+        Some((h.claimed, record))
     }
 
     /// While paused: probe the daemon with a growing wait; once it answers and nothing is in
@@ -457,26 +500,30 @@ impl Worker {
         (self.events)(WorkerEvent::Resumed { paused_ms, removed });
     }
 
-    /// Write a result, retrying while the database is unreachable (unless stopped: then the
-    /// lease runs out and the execution is run again elsewhere, so nothing is lost).
-    async fn complete(&mut self, claimed: &Claimed, record: crate::store::ExecutionRecord) {
-        let verdict = record.verdict;
+    /// Write results, retrying while the database is unreachable (unless stopped: then the
+    /// leases run out and the executions are run again elsewhere, so nothing is lost).
+    async fn complete(&mut self, batch: Vec<(Claimed, crate::store::ExecutionRecord)>) {
+        if batch.is_empty() {
+            return;
+        }
         let mut wait = Duration::from_millis(250);
         loop {
-            let (worker, c, r) = (self.config.id.clone(), claimed.clone(), record.clone());
-            match blocking(&self.queue, move |q| q.complete(&worker, &c, r)).await {
-                Ok(completion) => {
-                    match completion {
-                        Completion::Final => self.outcome.finished += 1,
-                        Completion::Retry { .. } => self.outcome.retried += 1,
-                        Completion::Late => self.outcome.late += 1,
+            let (worker, b) = (self.config.id.clone(), batch.clone());
+            match blocking(&self.queue, move |q| q.complete_many(&worker, b)).await {
+                Ok(completions) => {
+                    for ((claimed, record), completion) in batch.into_iter().zip(completions) {
+                        match completion {
+                            Completion::Final => self.outcome.finished += 1,
+                            Completion::Retry { .. } => self.outcome.retried += 1,
+                            Completion::Late => self.outcome.late += 1,
+                        }
+                        (self.events)(WorkerEvent::Finished {
+                            run_id: claimed.run_id,
+                            execution: claimed.execution,
+                            verdict: record.verdict,
+                            completion,
+                        });
                     }
-                    (self.events)(WorkerEvent::Finished {
-                        run_id: claimed.run_id.clone(),
-                        execution: claimed.execution.clone(),
-                        verdict,
-                        completion,
-                    });
                     return;
                 }
                 Err(e) => self.unreachable(&e),

@@ -10,7 +10,7 @@ mod store;
 mod sqlite_tests;
 
 pub use location::{open_reader, open_store, open_writer};
-pub(crate) use postgres::insert_executions;
+pub(crate) use postgres::Session;
 pub use postgres::{PgStore, redact_password};
 pub use record::{ExecutionRecord, RunRecord, TaskRecord};
 pub use sqlite::{SqliteStore, default_store_path};

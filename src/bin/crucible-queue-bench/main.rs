@@ -52,6 +52,8 @@ async fn main() -> anyhow::Result<()> {
     )?;
     let loops: usize = arg("--loops", "50").parse()?;
     let executions: usize = arg("--executions", "20000").parse()?;
+    // Each loop is one machine's worker with this many executions in flight (`-j`).
+    let jobs: usize = arg("--jobs", "8").parse()?;
     let db = format!("crucible_queue_bench_{}", std::process::id());
     let url = format!(
         "{}/{db}",
@@ -68,18 +70,18 @@ async fn main() -> anyhow::Result<()> {
         .expect("admin thread")
     };
     admin_sql(format!("CREATE DATABASE {db}"))?;
-    let result = bench(&url, loops, executions).await;
+    let result = bench(&url, loops, jobs, executions).await;
     admin_sql(format!("DROP DATABASE {db} WITH (FORCE)"))?;
     let (rate, elapsed, enqueue_rate) = result?;
     let out = serde_json::json!({
-        "loops": loops, "executions": executions, "elapsed_s": elapsed,
+        "loops": loops, "jobs_per_loop": jobs, "executions": executions, "elapsed_s": elapsed,
         "executions_per_s": rate, "enqueue_per_s": enqueue_rate,
         "target_per_s": 2000, "met": rate >= 2000.0,
         "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
     });
     println!(
         "queue capacity: {executions} executions (one claim + one result each) through {loops} \
-         worker loops in {elapsed:.1} s = {rate:.0}/s (target 2,000/s: {}); enqueue {enqueue_rate:.0}/s",
+         worker loops (-j {jobs} each) in {elapsed:.1} s = {rate:.0}/s (target 2,000/s: {}); enqueue {enqueue_rate:.0}/s",
         if rate >= 2000.0 { "met" } else { "MISSED" }
     );
     std::fs::create_dir_all("target/bench")?;
@@ -90,7 +92,12 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn bench(url: &str, loops: usize, executions: usize) -> anyhow::Result<(f64, f64, f64)> {
+async fn bench(
+    url: &str,
+    loops: usize,
+    jobs: usize,
+    executions: usize,
+) -> anyhow::Result<(f64, f64, f64)> {
     let dir = std::env::temp_dir().join(format!("crucible-queue-bench-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("t/tests"))?;
     std::fs::write(
@@ -137,7 +144,7 @@ async fn bench(url: &str, loops: usize, executions: usize) -> anyhow::Result<(f6
     let started = Instant::now();
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..loops {
-        let mut config = WorkerConfig::new(1);
+        let mut config = WorkerConfig::new(jobs);
         config.exit_when_idle = Some(Duration::from_millis(500));
         config.poll = Duration::from_millis(100);
         let worker = Worker::new(WorkQueue::open(url)?, config, factory.clone(), stop.clone());
