@@ -13,6 +13,9 @@
 # 3 and 4 the write ends of the pipes the harness reads as the candidate's stdout and stderr.
 #   harness: "FORK <uid> <gid> <hex of kind NUL target NUL args...>\n" (kind m: -m, s: script)
 #   here:    "PID <pid>\n" (or "ERR <why>\n"), then once the child is reaped "EXIT <status>\n".
+#   harness: "PRELOAD pytest\n" (sent only while no candidate process lives and the writable
+#            places are empty, before a payload is unpacked)
+#   here:    "OK\n" once pytest and its built-in plugins are imported (or found missing).
 # stdin's end: exit.
 import os
 import sys
@@ -29,18 +32,24 @@ import importlib  # noqa: E402
 import io  # noqa: E402
 import runpy  # noqa: E402
 
-try:
-    import pytest  # noqa: E402,F401
-    from _pytest.config import default_plugins
 
-    for _name in default_plugins:
-        try:
-            importlib.import_module("_pytest." + _name)
-        except Exception:
-            pass
-    del _name
-except Exception:
-    pass
+def preload_pytest():
+    """Import pytest and its built-in plugins here, once, when the slot first runs pytest: a
+    forkserver that only runs scripts stays small (its start and every fork cost less)."""
+    global PRELOADED
+    try:
+        import pytest  # noqa: F401
+        from _pytest.config import default_plugins
+
+        for name in default_plugins:
+            try:
+                importlib.import_module("_pytest." + name)
+            except Exception:
+                pass
+    except Exception:
+        pass
+    PRELOADED = frozenset(sys.modules)
+    gc.freeze()
 
 
 def answer(line):
@@ -84,6 +93,10 @@ def serve():
     answer("READY")
     for line in read_requests():
         words = line.split(" ")
+        if words == ["PRELOAD", "pytest"]:
+            preload_pytest()
+            answer("OK")
+            continue
         if len(words) != 4 or words[0] != "FORK":
             answer("ERR bad request")
             continue

@@ -1,12 +1,16 @@
 //! The engine's ceiling: bare container lifecycles (create, start, wait, remove of `true`) in
-//! the same image with the same hardening, through the API, at the same parallelism.
+//! the same image with the same hardening, through the API, at the same parallelism. With
+//! `attach`, each lifecycle also attaches (as crucible's fresh mode does, to send the request and
+//! read the reply), closes stdin and reads the stream to its end: the attach's own cost.
 use crucible::docker::{self, container, labels};
 use crucible::limits::Limits;
 use crucible::sandbox::SandboxPolicy;
+use futures_util::StreamExt;
 use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
 use tokio::task::JoinSet;
 
-pub async fn run(image: &str, n: usize, j: usize) -> anyhow::Result<Duration> {
+pub async fn run(image: &str, n: usize, j: usize, attach: bool) -> anyhow::Result<Duration> {
     let docker = docker::connect().await?;
     let policy = SandboxPolicy::default();
     let limits = Limits::default();
@@ -24,7 +28,15 @@ pub async fn run(image: &str, n: usize, j: usize) -> anyhow::Result<Duration> {
             set.spawn(async move {
                 let id = container::create(&docker, &body).await?;
                 let ran = async {
+                    let attached = match attach {
+                        true => Some(container::attach(&docker, &id).await?),
+                        false => None,
+                    };
                     container::start(&docker, &id).await?;
+                    if let Some(mut attached) = attached {
+                        let _ = attached.input.shutdown().await;
+                        while attached.output.next().await.is_some() {}
+                    }
                     container::wait(&docker, &id).await
                 }
                 .await;

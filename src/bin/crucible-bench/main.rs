@@ -107,7 +107,14 @@ async fn main() -> anyhow::Result<()> {
         eprintln!("[{}] naive docker run loop", w.name);
         let naive = naive::run(&w, &work, j)?;
         eprintln!("[{}] ceiling: bare lifecycles", w.name);
-        let ceiling = ceiling::run(naive::IMAGE, n, j).await?;
+        let ceiling = ceiling::run(naive::IMAGE, n, j, false).await?;
+        // What attaching (crucible's fresh mode sends its request that way) adds to a lifecycle.
+        let attached = if w.name == "trivial" {
+            eprintln!("[{}] ceiling with attach", w.name);
+            Some(ceiling::run(naive::IMAGE, n, j, true).await?)
+        } else {
+            None
+        };
         let mut modes = Vec::new();
         for (mode, extra) in [
             ("crucible run", &[][..]),
@@ -182,6 +189,13 @@ async fn main() -> anyhow::Result<()> {
         rows.push(row("floor: host subprocess", floor.elapsed));
         rows.push(row(&format!("naive: xargs -P{j} docker run"), naive));
         rows.push(row("ceiling: bare API lifecycles", ceiling));
+        if let Some(attached) = attached {
+            rows.push(row("ceiling with attach", attached));
+            notes.push((
+                format!("{} ceiling with attach: /ceiling", w.name),
+                format!("{:.2}x", ceiling.as_secs_f64() / attached.as_secs_f64()),
+            ));
+        }
         let floor_rate = n as f64 / floor.elapsed.as_secs_f64();
         let naive_rate = n as f64 / naive.as_secs_f64();
         let ceiling_rate = n as f64 / ceiling.as_secs_f64();
