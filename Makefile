@@ -124,6 +124,15 @@ clean-results:
 cgroup2-vm: docker images
 	scripts/cgroup2-vm
 
+## The same VM: all of tests/{cgroup_figures,sandbox,reuse,hostile}.rs, their wall-clock limits
+## stretched (CRUCIBLE_TEST_TIME_SCALE=10); and runc against crun, alternating, in its dockerd.
+.PHONY: cgroup2-vm-full cgroup2-vm-runtimes
+cgroup2-vm-full: docker images
+	scripts/cgroup2-vm --full
+
+cgroup2-vm-runtimes: docker images
+	scripts/cgroup2-vm --runtimes
+
 ## deploy/slurm's array job of workers on a real single-node Slurm (installs Debian's slurm-wlm
 ## and munge as root; starts and stops its own slurmctld/slurmd/munged; ~35 s; docs/scale-out.md,
 ## "Launchers").

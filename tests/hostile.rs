@@ -32,7 +32,7 @@ fn spec(attack: &str, declared: u32) -> ExecutionSpec {
         ],
         payload: Payload::from_layers(&[&files], &PayloadLimits::default(), &|_| false).unwrap(),
         limits: Limits {
-            timeout: Duration::from_secs(20),
+            timeout: scaled(Duration::from_secs(20)),
             ..Limits::default()
         },
         expectation: Expectation {
@@ -247,11 +247,14 @@ fn the_call_boundary_judge_contains_every_hostile_family_in_both_backends() {
     std::fs::create_dir_all(task.join("reference")).unwrap();
     std::fs::write(
         task.join("task.toml"),
-        "id = \"contract\"\ntitle = \"Call-boundary contract\"\nlanguage = \"python\"\n\
+        format!(
+            "id = \"contract\"\ntitle = \"Call-boundary contract\"\nlanguage = \"python\"\n\
          price_usd = 100\ndescription = \"add, evens, Stack, sort_in_place\"\ntest_cases = 6\n\
          report = \"junit\"\n[candidate]\nfiles = [\"solution.py\"]\n\
          [judge]\nkind = \"calls\"\nspec = \"calls.json\"\nhidden = [\"tests/\"]\n\
-         [limits]\ntimeout = \"20s\"\nmemory = \"256MiB\"\n",
+         [limits]\ntimeout = \"{}ms\"\nmemory = \"256MiB\"\n",
+            scaled(Duration::from_secs(20)).as_millis()
+        ),
     )
     .unwrap();
     std::fs::write(task.join("tests/test_calls.py"), CALLS_TESTS).unwrap();

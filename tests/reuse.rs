@@ -9,6 +9,7 @@ use crucible::verdict::Verdict;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+/// `timeout` is stretched by the test time scale.
 fn spec(script: &str, timeout: Duration) -> ExecutionSpec {
     let files = BTreeMap::from([("input.txt".to_string(), b"payload\n".to_vec())]);
     ExecutionSpec {
@@ -16,7 +17,7 @@ fn spec(script: &str, timeout: Duration) -> ExecutionSpec {
         command: vec!["/bin/sh".into(), "-c".into(), script.into()],
         payload: Payload::from_layers(&[&files], &PayloadLimits::default(), &|_| false).unwrap(),
         limits: Limits {
-            timeout,
+            timeout: scaled(timeout),
             ..Limits::default()
         },
         // Judged by exit code: 0 is `passed`.
@@ -64,10 +65,13 @@ const FIND_SLEEPER: &str = "{ found=1; for d in /proc/[0-9]*; do \
 #[tokio::test]
 async fn a_background_process_does_not_survive_into_the_next_execution() {
     let (a, b) = consecutive(
-        // Daemonised, ignoring SIGTERM/SIGHUP, in its own session.
+        // Daemonised, ignoring SIGTERM/SIGHUP, in its own session; looked for every 0.1 s until
+        // it shows (3 s, time-scaled: an emulated host takes a while to exec it).
         &format!(
             "setsid sh -c 'trap \"\" TERM HUP; exec sleep 3007' </dev/null >/dev/null 2>&1 & \
-             sleep 0.3; {FIND_SLEEPER} && exit 0; exit 1"
+             i=0; while [ $i -lt {polls} ]; do {FIND_SLEEPER} && exit 0; sleep 0.1; i=$((i+1)); \
+             done; exit 1",
+            polls = scaled(Duration::from_secs(3)).as_millis() / 100
         ),
         &format!("{FIND_SLEEPER} && exit 1; exit 0"),
     )
@@ -151,7 +155,7 @@ async fn a_timeout_kills_the_execution_and_the_slot_serves_the_next_one_clean() 
         Verdict::Timeout,
     )
     .await;
-    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(started.elapsed() < scaled(Duration::from_secs(20)));
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@ struct Exec {
 }
 
 /// `crucible exec --json` with files written into a scratch dir; asserts no container survives.
+/// Without a `--timeout` in `extra`, the default 10 s, stretched by the test time scale.
 fn exec(files: &[(&str, &str)], extra: &[&str], command: &[&str]) -> Exec {
     require_image(PYTHON_IMAGE);
     let scratch = Scratch::new("exec");
@@ -29,6 +30,9 @@ fn exec(files: &[(&str, &str)], extra: &[&str], command: &[&str]) -> Exec {
         let p = scratch.write(name, content);
         cmd.arg("--file").arg(format!("{}:{name}", p.display()));
     }
+    if !extra.contains(&"--timeout") {
+        cmd.args(["--timeout", &limit(10)]);
+    }
     cmd.args(extra).arg("--").args(command);
     let out = cmd.output().expect("run crucible");
     let json = stdout_json(&out);
@@ -42,6 +46,11 @@ fn exec(files: &[(&str, &str)], extra: &[&str], command: &[&str]) -> Exec {
         json,
         run_id,
     }
+}
+
+/// `secs` seconds as a `--timeout` value, stretched by the test time scale.
+fn limit(secs: u64) -> String {
+    format!("{}ms", scaled(Duration::from_secs(secs)).as_millis())
 }
 
 fn verdict(e: &Exec) -> &str {
@@ -145,11 +154,11 @@ fn a_forged_pass_line_and_fake_trailer_do_not_pass_a_failing_test() {
 #[test]
 fn sleeping_forever_times_out_within_the_limit_plus_a_margin() {
     let started = Instant::now();
-    let e = exec(&[], &["--timeout", "2s"], &["sleep", "1000"]);
+    let e = exec(&[], &["--timeout", &limit(2)], &["sleep", "1000"]);
     assert_eq!(verdict(&e), "timeout", "{:#}", e.json);
     assert_eq!(e.code, 3);
     assert!(
-        started.elapsed() < Duration::from_secs(15),
+        started.elapsed() < scaled(Duration::from_secs(15)),
         "took {:?}",
         started.elapsed()
     );
@@ -176,7 +185,7 @@ fn an_output_flood_is_cut_and_the_harness_stays_small() {
     let stdout = &e.json["stdout"];
     assert_eq!(stdout["truncated"], true);
     assert_eq!(stdout["text"].as_str().unwrap().len(), 64 * 1024);
-    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(started.elapsed() < scaled(Duration::from_secs(20)));
     // The harness's own peak memory: the largest child this test process has waited for.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: getrusage writes into the zeroed struct we own.
@@ -194,7 +203,7 @@ fn a_fork_bomb_is_contained_by_the_pids_limit() {
         "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n";
     let e = exec(
         &[("bomb.py", bomb)],
-        &["--timeout", "3s", "--pids", "64"],
+        &["--timeout", &limit(3), "--pids", "64"],
         &["python3", "bomb.py"],
     );
     assert!(["timeout", "failed"].contains(&verdict(&e)), "{:#}", e.json);
@@ -354,7 +363,7 @@ fn gvisor_runs_the_same_tests_when_offered() {
 fn stdin_is_closed_so_reading_it_does_not_hang() {
     let e = exec(
         &[("read.py", "input()\n")],
-        &["--timeout", "10s"],
+        &["--timeout", &limit(10)],
         &["python3", "read.py"],
     );
     assert_eq!(verdict(&e), "failed", "{:#}", e.json);

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Duration;
 
 pub const PYTHON_IMAGE: &str = "crucible/python:latest";
 
@@ -27,6 +28,23 @@ pub fn require_image(image: &str) {
         .map(|o| o.status.success())
         .unwrap_or(false);
     assert!(ok, "image {image} is missing: run `make images`");
+}
+
+/// A test's wall-clock limit or time bound, stretched by `CRUCIBLE_TEST_TIME_SCALE` (default 1):
+/// under emulation (scripts/cgroup2-vm sets it) everything runs 10-50x slower, and a limit that
+/// fails for speed alone says nothing about the sandbox. Only limits and bounds go through
+/// here, never what a test checks: a timeout stays a timeout, just a longer one.
+pub fn scaled(limit: Duration) -> Duration {
+    let scale = match std::env::var("CRUCIBLE_TEST_TIME_SCALE") {
+        Err(_) => 1.0,
+        Ok(text) => match text.trim().parse::<f64>() {
+            Ok(s) if s.is_finite() && s >= 1.0 => s,
+            _ => panic!(
+                "CRUCIBLE_TEST_TIME_SCALE={text:?} is not a number >= 1: unset it or give e.g. 10"
+            ),
+        },
+    };
+    limit.mul_f64(scale)
 }
 
 pub fn crucible() -> Command {
