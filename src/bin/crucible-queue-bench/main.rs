@@ -162,5 +162,10 @@ async fn bench(
         "only {} of {executions} executions were settled: {check:?}",
         check.done
     );
+    let runs = crucible::store::open_reader(url)?.runs()?;
+    anyhow::ensure!(
+        runs.iter().all(|r| r.finished_at_ms.is_some()),
+        "the queue drained but the run is not marked finished: {runs:?}"
+    );
     Ok((rate, elapsed, enqueue_rate))
 }
