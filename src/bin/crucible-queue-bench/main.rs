@@ -71,7 +71,19 @@ async fn main() -> anyhow::Result<()> {
     };
     admin_sql(format!("CREATE DATABASE {db}"))?;
     let result = bench(&url, loops, jobs, executions).await;
-    admin_sql(format!("DROP DATABASE {db} WITH (FORCE)"))?;
+    // An autovacuum worker still on the database makes the drop fail (the role may not end
+    // it), and the queue's tables are vacuumed often: try again before giving up.
+    let mut dropped = admin_sql(format!("DROP DATABASE {db} WITH (FORCE)"));
+    for _ in 0..10 {
+        if dropped.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        dropped = admin_sql(format!("DROP DATABASE {db} WITH (FORCE)"));
+    }
+    if let Err(e) = dropped {
+        eprintln!("crucible-queue-bench: could not drop the database {db}: {e}");
+    }
     let (rate, elapsed, enqueue_rate) = result?;
     let out = serde_json::json!({
         "loops": loops, "jobs_per_loop": jobs, "executions": executions, "elapsed_s": elapsed,
