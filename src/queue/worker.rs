@@ -348,19 +348,21 @@ impl Worker {
 
     /// Fetch, in one round trip, the blobs a batch of claims needs that are not cached.
     async fn fetch_blobs(&mut self, rows: &[Claimed]) {
-        let missing: Vec<String> = rows
+        let names: HashSet<String> = rows
             .iter()
             .filter_map(|c| serde_json::from_str::<PayloadManifest>(&c.payload_json).ok())
             .flat_map(|m| m.blob_names())
-            .filter(|b| !self.blobs.contains_key(b))
-            .collect::<HashSet<_>>()
-            .into_iter()
             .collect();
         // A failure here is met again, and reported per execution, by `spec_of`.
-        let _ = self.load_blobs(missing).await;
+        let _ = self.load_blobs(names).await;
     }
 
-    async fn load_blobs(&mut self, missing: Vec<String>) -> Result<(), String> {
+    /// Fetch those of `names` that are not cached.
+    async fn load_blobs(&mut self, names: impl IntoIterator<Item = String>) -> Result<(), String> {
+        let missing: Vec<String> = names
+            .into_iter()
+            .filter(|b| !self.blobs.contains_key(b))
+            .collect();
         if missing.is_empty() {
             return Ok(());
         }
@@ -383,12 +385,7 @@ impl Worker {
             .map_err(|e| format!("its queued spec does not parse: {e}"))?;
         let manifest: PayloadManifest = serde_json::from_str(&claimed.payload_json)
             .map_err(|e| format!("its payload manifest does not parse: {e}"))?;
-        let missing: Vec<String> = manifest
-            .blob_names()
-            .into_iter()
-            .filter(|b| !self.blobs.contains_key(b))
-            .collect();
-        self.load_blobs(missing).await?;
+        self.load_blobs(manifest.blob_names()).await?;
         spec.payload = join(&manifest, &self.blobs)?;
         Ok(spec)
     }
